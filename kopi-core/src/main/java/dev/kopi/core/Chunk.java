@@ -1,0 +1,260 @@
+package dev.kopi.core;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A group of items of one stage, processed in order by one task on one thread.
+ *
+ * <p>Items are held in parallel arrays rather than one object per item, so that a million trivial
+ * items cost a few thousand chunk objects, not a million envelopes. A chunk is filled by the thread
+ * driving the run, handed to a pool (the hand-off through the pool's queue orders the writes before
+ * the worker's reads), run by one worker, and handed back through the run's completion queue
+ * (ordering the worker's writes before the driver's reads). Nothing in it is shared while it runs,
+ * except the few fields of the soft-timeout protocol, which are guarded by the chunk's own lock and
+ * used only when the stage has an item timeout.
+ */
+final class Chunk extends Task {
+  // Per-item status codes.
+  static final byte OK = 0;
+  static final byte FAILED = 1;
+  static final byte TIMED_OUT = 2;
+
+  /** Failed, and a retry chunk now carries the item. */
+  static final byte RETRYING = 3;
+
+  /** Never ran: the run was cancelled or failed first. */
+  static final byte SKIPPED = 4;
+
+  /** Cut off by a soft timeout of an earlier item; a continuation chunk now carries it. */
+  static final byte MOVED = 5;
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final boolean CPU_TIME = cpuTimeSupported();
+
+  final Control control;
+  final int stage;
+  int size; // set by the driver before the chunk is submitted
+  final long[] indices;
+  final @Nullable Object[] origins;
+  final @Nullable Object[] in;
+  final @Nullable Object[] out;
+  final int[] attempts;
+
+  /** Non-null once any item did not end OK. */
+  byte @Nullable [] status;
+
+  @Nullable Throwable @Nullable [] errors;
+
+  // Written by the worker before the chunk is posted, read by the driver after.
+  long busyNanos;
+  long cpuNanos = -1;
+  long overheadNanos;
+  private long loopStartNanos;
+
+  // Driver-only bookkeeping.
+  long dueNanos; // for retries: when to dispatch
+  int readPos; // next position the next stage takes from (ready queue)
+  int sinkPos; // next position the unordered sink emits
+
+  // Soft-timeout protocol, guarded by this; used only when the stage has an item timeout.
+  private int current = -1;
+  private long currentStart;
+  private int cutAt = -1;
+  private boolean finished;
+
+  Chunk(Control control, int stage, int size) {
+    this.control = control;
+    this.stage = stage;
+    this.size = size;
+    this.indices = new long[size];
+    this.origins = new Object[size];
+    this.in = new Object[size];
+    this.out = new Object[size];
+    this.attempts = new int[size];
+  }
+
+  byte status(int p) {
+    byte[] s = status;
+    return s == null ? OK : s[p];
+  }
+
+  void setStatus(int p, byte value) {
+    byte[] s = status;
+    if (s == null) {
+      if (value == OK) {
+        return;
+      }
+      s = status = new byte[size];
+    }
+    s[p] = value;
+  }
+
+  @Nullable Throwable error(int p) {
+    @Nullable Throwable[] e = errors;
+    return e == null ? null : e[p];
+  }
+
+  void setError(int p, Throwable error) {
+    @Nullable Throwable[] e = errors;
+    if (e == null) {
+      e = errors = new Throwable[size];
+    }
+    e[p] = error;
+  }
+
+  @Override
+  void compute() {
+    long start = System.nanoTime();
+    long cpuStart = CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
+    Control.StageRuntime rt = control.stages[stage];
+    boolean timed = rt.timeoutNanos > 0;
+    boolean failFast = rt.policy.mode() == ErrorPolicy.Mode.FAIL_FAST;
+    MutableContext ctx = new MutableContext(rt.name);
+    long loopStart = System.nanoTime();
+    loopStartNanos = loopStart;
+    int p = 0;
+    for (; p < size; p++) {
+      if (control.cancelled) {
+        break;
+      }
+      if (timed && !beginItem(p)) {
+        return; // cut off by the watchdog, which has already reported this chunk
+      }
+      ctx.index = indices[p];
+      ctx.input = origins[p];
+      ctx.attempt = attempts[p] + 1;
+      Object value = null;
+      Throwable error = null;
+      try {
+        value = rt.fn.apply(in[p], ctx);
+      } catch (Throwable e) {
+        error = e;
+      }
+      if (timed) {
+        if (!endItem(p, value, error)) {
+          return;
+        }
+      } else {
+        record(p, value, error);
+      }
+      if (error != null && failFast && !rt.policy.shouldRetry(error, attempts[p])) {
+        p++;
+        break; // the run is going to fail: the rest of the chunk would be wasted work
+      }
+    }
+    for (int q = p; q < size; q++) {
+      setStatus(q, SKIPPED);
+    }
+    long end = System.nanoTime();
+    busyNanos = end - loopStart;
+    if (cpuStart >= 0) {
+      long cpuEnd = THREADS.getCurrentThreadCpuTime();
+      cpuNanos = cpuEnd >= 0 ? cpuEnd - cpuStart : -1;
+    }
+    overheadNanos = (loopStart - start) + (System.nanoTime() - end);
+    if (timed) {
+      synchronized (this) {
+        if (cutAt >= 0) {
+          return;
+        }
+        finished = true;
+      }
+    }
+    control.completions.add(this);
+  }
+
+  private void record(int p, @Nullable Object value, @Nullable Throwable error) {
+    attempts[p]++;
+    if (error == null) {
+      out[p] = value;
+    } else {
+      setStatus(p, FAILED);
+      setError(p, error);
+    }
+  }
+
+  private synchronized boolean beginItem(int p) {
+    if (cutAt >= 0) {
+      return false;
+    }
+    current = p;
+    currentStart = System.nanoTime();
+    return true;
+  }
+
+  private synchronized boolean endItem(int p, @Nullable Object value, @Nullable Throwable error) {
+    if (cutAt >= 0) {
+      return false; // a late result of a timed-out item: discarded
+    }
+    record(p, value, error);
+    current = -1;
+    return true;
+  }
+
+  /**
+   * Called by the driver: if the item now running has run longer than {@code timeoutNanos}, cuts
+   * the chunk there, so the driver can report it and move the rest on; the worker discards whatever
+   * it produces afterwards.
+   *
+   * @return the position cut at, or -1
+   */
+  synchronized int cutIfOverdue(long now, long timeoutNanos) {
+    if (finished || cutAt >= 0 || current < 0 || now - currentStart < timeoutNanos) {
+      return -1;
+    }
+    cutAt = current;
+    return cutAt;
+  }
+
+  /** Busy time of a chunk cut by the watchdog; call after {@link #cutIfOverdue} succeeded. */
+  long busyNanosSoFar(long now) {
+    return now - loopStartNanos;
+  }
+
+  @Override
+  void onCancelledBeforeRun() {
+    // Nothing ran; the driver accounts for cancelled chunks itself.
+  }
+
+  private static boolean cpuTimeSupported() {
+    try {
+      return THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+    } catch (UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /** The {@link ItemContext} handed to functions; one per chunk, updated per item. */
+  private static final class MutableContext implements ItemContext {
+    private final String stage;
+    long index;
+    @Nullable Object input;
+    int attempt;
+
+    MutableContext(String stage) {
+      this.stage = stage;
+    }
+
+    @Override
+    public long index() {
+      return index;
+    }
+
+    @Override
+    public @Nullable Object input() {
+      return input;
+    }
+
+    @Override
+    public int attempt() {
+      return attempt;
+    }
+
+    @Override
+    public String stage() {
+      return stage;
+    }
+  }
+}
