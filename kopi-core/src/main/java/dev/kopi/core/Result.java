@@ -69,11 +69,13 @@ public final class Result<T extends @Nullable Object, R extends @Nullable Object
   }
 
   /**
-   * The value; may be {@code null} if the function returned {@code null}.
+   * The value the function returned ({@code null} only if it returned {@code null}).
    *
    * @throws IllegalStateException if the item did not succeed; the cause is its failure
    */
-  public @Nullable R value() {
+  // For status OK the field holds exactly what the function returned, so it is an R.
+  @SuppressWarnings("NullAway")
+  public R value() {
     if (status != Status.OK) {
       throw new IllegalStateException(
           String.format(Locale.ROOT, "item %d has status %s, not OK", index, status), error);

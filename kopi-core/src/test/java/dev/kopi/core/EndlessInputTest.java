@@ -1,0 +1,72 @@
+package dev.kopi.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Iterator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An endless input through a bounded run stays in constant memory. Each result is a 1 MiB array
+ * and 6,000 of them pass through a JVM whose heap is capped at 512 MiB (see this module's
+ * Surefire argLine), so a run that kept results, inputs or chunks beyond its bound would die of
+ * OutOfMemoryError; and at every step the items read ahead of the consumer stay within the bound.
+ */
+class EndlessInputTest {
+  private static final int MIB = 1 << 20;
+
+  @ParameterizedTest(name = "ordered={0}")
+  @ValueSource(booleans = {true, false})
+  void endlessInputRunsInConstantMemory(boolean ordered) {
+    int bound = 32;
+    long[] pulled = {0};
+    Iterator<Integer> endless =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return true;
+          }
+
+          @Override
+          public Integer next() {
+            return (int) pulled[0]++;
+          }
+        };
+    assertThat(Runtime.getRuntime().maxMemory()).isLessThanOrEqualTo(600L * MIB);
+    long consumed = 0;
+    long checksum = 0;
+    try (Pool pool = Pool.cpu(2);
+        MapRun<Integer, byte[]> run =
+            pool.map(
+                endless,
+                x -> {
+                  byte[] b = new byte[MIB];
+                  b[x % MIB] = 1;
+                  return b;
+                },
+                MapOptions.defaults().ordered(ordered).maxInFlight(bound))) {
+      while (consumed < 6_000) {
+        byte[] b = run.next().value();
+        checksum += b.length;
+        consumed++;
+        assertThat(pulled[0] - consumed).isLessThanOrEqualTo(bound);
+      }
+    }
+    assertThat(checksum).isEqualTo(6_000L * MIB);
+  }
+
+  @ParameterizedTest(name = "ordered={0}")
+  @ValueSource(booleans = {true, false})
+  void anEndlessStreamIsClosedWithTheRun(boolean ordered) {
+    boolean[] closed = {false};
+    Stream<Long> endless = Stream.iterate(0L, x -> x + 1).onClose(() -> closed[0] = true);
+    try (Pool pool = Pool.cpu(2);
+        MapRun<Long, Long> run =
+            pool.map(endless, x -> x * 2, MapOptions.defaults().ordered(ordered))) {
+      assertThat(run.values().limit(100_000).count()).isEqualTo(100_000);
+      assertThat(closed[0]).isFalse();
+    }
+    assertThat(closed[0]).isTrue();
+  }
+}
