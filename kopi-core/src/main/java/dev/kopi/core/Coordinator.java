@@ -81,6 +81,7 @@ final class Coordinator {
   private final int[] readyCount;
   private final ChunkSizer[] sizers;
   private final long[] stageDone;
+  private final long[] stageChunks;
   private final long[] stageBusy;
   private final long[] stageCpu;
   private final LatencyHistogram[] stageLatency;
@@ -135,6 +136,7 @@ final class Coordinator {
     readyCount = new int[n];
     sizers = new ChunkSizer[n];
     stageDone = new long[n];
+    stageChunks = new long[n];
     stageBusy = new long[n];
     stageCpu = new long[n];
     stageLatency = new LatencyHistogram[n];
@@ -573,6 +575,7 @@ final class Coordinator {
       }
     }
     stageDone[k] += ran;
+    stageChunks[k]++;
     stageBusy[k] += c.busyNanos;
     if (c.cpuNanos > 0) {
       stageCpu[k] += c.cpuNanos;
@@ -754,6 +757,7 @@ final class Coordinator {
               specs[k].name(),
               par,
               stageDone[k],
+              stageChunks[k],
               stageBusy[k],
               stageCpu[k],
               stageLatency[k].summary()));

@@ -43,9 +43,16 @@ public record RunStats(
    *
    * @param parallelism the stage pool's parallelism
    * @param items items whose function call in this stage ended (any status)
+   * @param chunks tasks dispatched (so {@code items / chunks} is the mean chunk size)
    */
   public record StageStats(
-      String name, int parallelism, long items, long busyNanos, long cpuNanos, Latency latency) {}
+      String name,
+      int parallelism,
+      long items,
+      long chunks,
+      long busyNanos,
+      long cpuNanos,
+      Latency latency) {}
 
   /** Items completed per second of wall time. */
   public double itemsPerSecond() {
