@@ -70,7 +70,8 @@ final class Chunk extends Task {
     this.size = size;
     this.indices = new long[size];
     this.origins = new Object[size];
-    this.in = new Object[size];
+    // In the first stage an item's input is its origin: share the array instead of copying.
+    this.in = stage == 0 ? origins : new Object[size];
     this.out = new Object[size];
     this.attempts = new int[size];
   }

@@ -196,21 +196,6 @@ final class Coordinator {
     return advanceSlowly();
   }
 
-  /** Whether a result is ready or may still come; does not move. */
-  boolean hasMore() {
-    if (failure != null) {
-      throw failure;
-    }
-    if (closed) {
-      return false;
-    }
-    if (!sourceDone || consumed < admitted) {
-      return true;
-    }
-    finish();
-    return false;
-  }
-
   Chunk current() {
     Chunk c = current;
     if (c == null) {
@@ -228,14 +213,8 @@ final class Coordinator {
   }
 
   private void releaseCurrent() {
-    Chunk c = current;
-    if (c != null) {
-      // Drop references as soon as they are delivered so large values do not outlive their use.
-      c.in[currentPos] = null;
-      c.out[currentPos] = null;
-      c.origins[currentPos] = null;
-      current = null;
-    }
+    // The chunk itself lives on until its last item is delivered; that is within the window.
+    current = null;
   }
 
   private boolean takeFromSink() {
@@ -391,8 +370,7 @@ final class Coordinator {
       while (count < n && source.hasNext()) {
         Object item = source.next();
         c.indices[count] = admitted + count;
-        c.origins[count] = item;
-        c.in[count] = item;
+        c.origins[count] = item; // also the chunk's input: see Chunk
         count++;
       }
     } catch (RuntimeException | Error e) {
@@ -516,7 +494,9 @@ final class Coordinator {
             int q = p + 1 + i;
             moved.indices[i] = c.indices[q];
             moved.origins[i] = c.origins[q];
-            moved.in[i] = c.in[q];
+            if (k > 0) {
+              moved.in[i] = c.in[q];
+            }
             moved.attempts[i] = c.attempts[q];
             c.setStatus(q, Chunk.MOVED);
           }
@@ -541,7 +521,16 @@ final class Coordinator {
     ErrorPolicy policy = spec.options().errorPolicy();
     int ran = 0;
     int forward = 0;
-    for (int p = 0; p < c.size && failure == null; p++) {
+    if (c.status == null && !listening) {
+      // The common case, every item OK and nobody listening: account for the chunk in bulk.
+      ran = c.size;
+      if (k == last) {
+        completeAllOk(c);
+      } else {
+        forward = c.size;
+      }
+    }
+    for (int p = ran; p < c.size && failure == null; p++) {
       byte s = c.status(p);
       switch (s) {
         case Chunk.OK -> {
@@ -593,6 +582,25 @@ final class Coordinator {
     }
   }
 
+  /** Every item of a last-stage chunk finished OK: {@link #complete} for all, in bulk. */
+  private void completeAllOk(Chunk c) {
+    int n = c.size;
+    stageItems[c.stage] -= n;
+    ok += n;
+    if (ordered) {
+      @Nullable Chunk[] r = ring;
+      int mask = r.length - 1;
+      long[] indices = c.indices;
+      for (int p = 0; p < n; p++) {
+        int slot = (int) (indices[p] & mask);
+        r[slot] = c;
+        ringPos[slot] = p;
+      }
+    } else {
+      sink.addLast(c);
+    }
+  }
+
   /** Position p of c has finished the run (OK after the last stage, or finally failed). */
   private void complete(Chunk c, int p) {
     stageItems[c.stage]--;
@@ -640,7 +648,9 @@ final class Coordinator {
     Chunk r = new Chunk(control, c.stage, 1);
     r.indices[0] = c.indices[p];
     r.origins[0] = c.origins[p];
-    r.in[0] = c.in[p];
+    if (c.stage > 0) {
+      r.in[0] = c.in[p];
+    }
     r.attempts[0] = c.attempts[p];
     long backoff = policy.backoffNanos(c.attempts[p]);
     // "Equal jitter": half fixed, half random, so retries of many items spread out.

@@ -16,13 +16,13 @@ final class IoPool extends AbstractPool {
   private final int maxConcurrency;
   private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
-  private final Thread.Builder builder;
+  private final java.util.concurrent.ThreadFactory threads; // thread-safe, unlike a Builder
   private final String name;
 
   IoPool(int maxConcurrency) {
     this.maxConcurrency = maxConcurrency;
     this.name = "kopi-io-" + POOLS.incrementAndGet();
-    this.builder = Thread.ofVirtual().name(name + "-", 0);
+    this.threads = Thread.ofVirtual().name(name + "-", 0).factory();
   }
 
   @Override
@@ -38,7 +38,7 @@ final class IoPool extends AbstractPool {
         return;
       }
       if (running.compareAndSet(r, r + 1)) {
-        builder.start(this::drain);
+        threads.newThread(this::drain).start();
         return;
       }
     }

@@ -8,9 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * An endless input through a bounded run stays in constant memory. Each result is a 1 MiB array
- * and 6,000 of them pass through a JVM whose heap is capped at 512 MiB (see this module's
- * Surefire argLine), so a run that kept results, inputs or chunks beyond its bound would die of
+ * An endless input through a bounded run stays in constant memory. Each result is a 1 MiB array and
+ * 6,000 of them pass through a JVM whose heap is capped at 512 MiB (see this module's Surefire
+ * argLine), so a run that kept results, inputs or chunks beyond its bound would die of
  * OutOfMemoryError; and at every step the items read ahead of the consumer stay within the bound.
  */
 class EndlessInputTest {

@@ -23,8 +23,7 @@ class OptionsValidationTest {
   @SuppressWarnings("NullAway") // passes null on purpose
   void mapOptions() {
     MapOptions o = MapOptions.defaults();
-    assertThatThrownBy(() -> o.maxInFlight(0))
-        .hasMessage("maxInFlight >= 1 required but it was 0");
+    assertThatThrownBy(() -> o.maxInFlight(0)).hasMessage("maxInFlight >= 1 required but it was 0");
     assertThatThrownBy(() -> o.chunkSize(-1)).hasMessage("chunkSize >= 1 required but it was -1");
     assertThatThrownBy(() -> o.chunksPerWorker(0))
         .hasMessage("chunksPerWorker >= 1 required but it was 0");

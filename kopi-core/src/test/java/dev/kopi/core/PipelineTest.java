@@ -68,7 +68,8 @@ class PipelineTest {
               "pipeline %d ms vs stages alone %d + %d ms",
               together / 1_000_000, ioAlone / 1_000_000, cpuAlone / 1_000_000)
           .isLessThan(0.8 * (ioAlone + cpuAlone));
-      assertThat(stats.stages()).extracting(RunStats.StageStats::name)
+      assertThat(stats.stages())
+          .extracting(RunStats.StageStats::name)
           .containsExactly("download", "decode");
       assertThat(stats.stages()).allSatisfy(s -> assertThat(s.items()).isEqualTo(items));
     }
@@ -125,7 +126,8 @@ class PipelineTest {
                     secondStageCalls.incrementAndGet();
                     return x * x;
                   });
-      try (MapRun<Integer, Integer> run = p.ordered(false).run(IntStream.range(0, 700).boxed().toList())) {
+      try (MapRun<Integer, Integer> run =
+          p.ordered(false).run(IntStream.range(0, 700).boxed().toList())) {
         List<Result<Integer, Integer>> out = run.stream().toList();
         assertThat(out).hasSize(700);
         assertThat(out.stream().filter(r -> !r.isOk()))

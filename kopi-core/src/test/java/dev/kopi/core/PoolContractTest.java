@@ -28,9 +28,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract every {@link Pool} keeps, run once per implementation by the small subclasses at
- * the bottom. No test sleeps to synchronise: waits are on latches or on the run itself, with
- * generous timeouts that only fire on a hang.
+ * The contract every {@link Pool} keeps, run once per implementation by the small subclasses at the
+ * bottom. No test sleeps to synchronise: waits are on latches or on the run itself, with generous
+ * timeouts that only fire on a hang.
  */
 abstract class PoolContractTest {
   private static final Duration HANG = Duration.ofSeconds(60);
@@ -203,6 +203,36 @@ abstract class PoolContractTest {
     // Nobody asks for more, so nothing more is read, even without close().
     assertThat(source.pulled()).isEqualTo(pulled);
     run.close();
+  }
+
+  @Test
+  void aRunDroppedWithoutCloseIsCancelledWhenCollected() {
+    int n = 1_000;
+    AtomicInteger started = new AtomicInteger();
+    MapOptions options = MapOptions.defaults().chunkSize(1).chunksPerWorker(n).maxInFlight(n);
+    dropAfterOneResult(started, n, options);
+    // Nothing refers to the run any more: once collected, its Cleaner cancels the queued chunks
+    // (about 2 s of work on one thread, far longer than a collection takes).
+    System.gc();
+    System.gc();
+    pool.close();
+    assertThat(started.get()).as("items started out of %d", n).isLessThan(n);
+  }
+
+  private void dropAfterOneResult(AtomicInteger started, int n, MapOptions options) {
+    MapRun<Integer, Integer> run =
+        pool.map(
+            IntStream.range(0, n).boxed().toList(),
+            x -> {
+              started.incrementAndGet();
+              long end = System.nanoTime() + 2_000_000;
+              while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+              }
+              return x;
+            },
+            options);
+    assertThat(run.next().index()).isZero();
   }
 
   @Test

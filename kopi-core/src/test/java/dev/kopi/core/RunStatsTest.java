@@ -68,7 +68,9 @@ class RunStatsTest {
       assertThat(s.wallNanos()).isPositive();
       assertThat(s.busyNanos()).isPositive();
       assertThat(s.parallelism()).isEqualTo(2);
-      assertThat(s.stages()).singleElement().satisfies(st -> assertThat(st.items()).isEqualTo(1000));
+      assertThat(s.stages())
+          .singleElement()
+          .satisfies(st -> assertThat(st.items()).isEqualTo(1000));
       assertThat(s.summary()).contains("1000 items (990 ok, 10 failed");
     }
   }

@@ -89,7 +89,8 @@ class StressTest {
                 MapOptions.defaults()
                     .ordered(random.nextBoolean())
                     .maxInFlight(1 + random.nextInt(256))
-                    .errorPolicy(random.nextBoolean() ? ErrorPolicy.skip() : ErrorPolicy.failFast());
+                    .errorPolicy(
+                        random.nextBoolean() ? ErrorPolicy.skip() : ErrorPolicy.failFast());
             try (MapRun<Integer, Integer> run =
                 pool.map(IntStream.range(0, 5_000).boxed().toList(), x -> x, options)) {
               int seen = 0;
