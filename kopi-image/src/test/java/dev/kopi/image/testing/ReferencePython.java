@@ -1,0 +1,86 @@
+package dev.kopi.image.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs scripts on the machine's Debian Python ({@code /usr/bin/python3}, where {@code
+ * python3-numpy} and {@code python3-pil} install), the reference kopi's output is checked against.
+ * {@code .ci/run} installs both, so in CI these checks always run; elsewhere a test calling {@link
+ * #require()} is skipped with the reason, never passed silently.
+ */
+public final class ReferencePython {
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static volatile @org.jspecify.annotations.Nullable String unavailable;
+
+  private ReferencePython() {}
+
+  /** Skips the calling test, with the reason, unless numpy and Pillow can be imported. */
+  public static void require() {
+    String why = unavailable();
+    assumeTrue(why.isEmpty(), () -> "reference Python unavailable: " + why);
+  }
+
+  private static String unavailable() {
+    String u = unavailable;
+    if (u == null) {
+      u = probe();
+      unavailable = u;
+    }
+    return u;
+  }
+
+  private static String probe() {
+    if (!Files.isExecutable(PYTHON)) {
+      return PYTHON + " not found (apt-get install python3-numpy python3-pil)";
+    }
+    try {
+      run("import numpy, PIL.Image");
+      return "";
+    } catch (IOException | RuntimeException e) {
+      return "numpy or Pillow missing from " + PYTHON + " (apt-get install python3-numpy"
+          + " python3-pil): " + e.getMessage();
+    }
+  }
+
+  /**
+   * Runs {@code script} with {@code args} and returns its standard output.
+   *
+   * @throws IOException if Python exits non-zero (its standard error is in the message) or does
+   *     not finish within five minutes
+   */
+  public static String run(String script, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), "-c", script));
+    cmd.addAll(List.of(args));
+    Path err = Files.createTempFile("kopi-python", ".err");
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IOException("python timed out");
+      }
+      if (p.exitValue() != 0) {
+        throw new IOException(
+            "python exited " + p.exitValue() + ": " + Files.readString(err, StandardCharsets.UTF_8));
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } finally {
+      Files.deleteIfExists(err);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** Test fixtures for kopi-image. */
+@NullMarked
+package dev.kopi.image.testing;
+
+import org.jspecify.annotations.NullMarked;
