@@ -231,7 +231,7 @@ final class Demo {
         "engine overhead",
         "%.3f%% (engine time / engine + busy time)",
         st.overheadFraction() * 100);
-    row("CPU time", "%s of %s busy", cpuTime(st.cpuNanos()), seconds(st.busyNanos()));
+    row("CPU time", "%s; busy %s", cpuTime(st.cpuNanos(), st.busyNanos()), seconds(st.busyNanos()));
     row(
         "latency",
         "p50 %s, p99 %s, max %s",
@@ -312,7 +312,7 @@ final class Demo {
           stage.items(),
           stage.parallelism(),
           seconds(stage.busyNanos()),
-          cpuTime(stage.cpuNanos()),
+          cpuTime(stage.cpuNanos(), stage.busyNanos()),
           millis(stage.latency().p50()),
           millis(stage.latency().p99()));
     }
@@ -360,7 +360,13 @@ final class Demo {
     return items == 0 ? "n/a" : millis(nanos / items);
   }
 
-  private static String cpuTime(long nanos) {
-    return nanos < 0 ? "not measured" : seconds(nanos);
+  /**
+   * kopi adds up the CPU time its workers report; the JVM reports none for virtual threads, so an
+   * I/O pool's is 0 however busy it was.
+   */
+  private static String cpuTime(long cpuNanos, long busyNanos) {
+    return cpuNanos <= 0 && busyNanos > 0
+        ? "not measured (no CPU time for virtual threads)"
+        : seconds(cpuNanos);
   }
 }

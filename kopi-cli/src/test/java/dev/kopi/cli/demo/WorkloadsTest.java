@@ -42,8 +42,9 @@ class WorkloadsTest {
     long tenMs = Workloads.calibrate(Duration.ofMillis(10));
 
     assertThat(oneMs).isPositive();
-    // Two measurements on a shared machine: allow a wide margin, but not a wrong unit.
-    assertThat((double) tenMs / oneMs).isBetween(3.0, 30.0);
+    // Two timings on a shared 2-core machine: a wide margin, but a target that is ignored (ratio 1)
+    // or misread by a unit (ratio 1000) fails.
+    assertThat((double) tenMs / oneMs).isBetween(2.0, 50.0);
   }
 
   private static List<Integer> range(int n) {
