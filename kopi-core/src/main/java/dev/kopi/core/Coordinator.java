@@ -84,6 +84,7 @@ final class Coordinator {
   private final long[] stageChunks;
   private final long[] stageBusy;
   private final long[] stageCpu;
+  private final boolean[] cpuMeasured;
   private final LatencyHistogram[] stageLatency;
   private final boolean hasTimeouts;
   private final long watchdogPeriodNanos;
@@ -139,6 +140,7 @@ final class Coordinator {
     stageChunks = new long[n];
     stageBusy = new long[n];
     stageCpu = new long[n];
+    cpuMeasured = new boolean[n];
     stageLatency = new LatencyHistogram[n];
     inflight = new ArrayList<>(n);
     ready = new ArrayList<>(n);
@@ -566,8 +568,9 @@ final class Coordinator {
     stageDone[k] += ran;
     stageChunks[k]++;
     stageBusy[k] += c.busyNanos;
-    if (c.cpuNanos > 0) {
+    if (c.cpuNanos >= 0) {
       stageCpu[k] += c.cpuNanos;
+      cpuMeasured[k] = true;
     }
     engineNanos += c.overheadNanos;
     if (ran > 0) {
@@ -754,12 +757,14 @@ final class Coordinator {
   RunStats stats() {
     long wall = (finished ? endNanos : System.nanoTime()) - startNanos;
     long busy = 0;
-    long cpu = 0;
+    long cpu = -1;
     int parallelism = 0;
     List<RunStats.StageStats> stages = new ArrayList<>(specs.length);
     for (int k = 0; k <= last; k++) {
       busy += stageBusy[k];
-      cpu += stageCpu[k];
+      if (cpuMeasured[k]) {
+        cpu = Math.max(cpu, 0) + stageCpu[k];
+      }
       int par = specs[k].pool().parallelism();
       parallelism = Math.max(parallelism, par);
       stages.add(
@@ -769,7 +774,7 @@ final class Coordinator {
               stageDone[k],
               stageChunks[k],
               stageBusy[k],
-              stageCpu[k],
+              cpuMeasured[k] ? stageCpu[k] : -1,
               stageLatency[k].summary()));
     }
     return new RunStats(

@@ -4,11 +4,12 @@ package dev.kopi.core;
  * Receives the progress events of a {@link MapRun}: for progress bars, logs and metrics.
  *
  * <p><b>Threading.</b> The events of one run are delivered one at a time, on the thread that drives
- * the run: the consumer's thread, from inside {@link MapRun#hasNext()}, {@link MapRun#next()} or
- * {@link MapRun#close()}. So a listener used by a single run needs no synchronisation, and events
- * arrive only while the consumer is pulling results (which it does while it waits for the next
- * one). Items are reported in the order their chunks complete, not in index order. Keep handlers
- * short: they run on the consumer's thread.
+ * the run: the consumer's thread, from inside {@link Pool#map} or {@link Pipeline#run} ({@code
+ * onRunStarted} only), {@link MapRun#hasNext()}, {@link MapRun#next()} or {@link MapRun#close()}.
+ * So a listener used by a single run needs no synchronisation, and events arrive only while the
+ * consumer is pulling results (which it does while it waits for the next one). Items are reported
+ * in the order their chunks complete, not in index order. Keep handlers short: they run on the
+ * consumer's thread.
  *
  * <p><b>Failure.</b> An exception thrown by a handler is logged through {@link System.Logger} and
  * otherwise ignored; it never fails the run.

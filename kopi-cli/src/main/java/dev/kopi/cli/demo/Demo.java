@@ -360,13 +360,10 @@ final class Demo {
     return items == 0 ? "n/a" : millis(nanos / items);
   }
 
-  /**
-   * kopi adds up the CPU time its workers report; the JVM reports none for virtual threads, so an
-   * I/O pool's is 0 however busy it was.
-   */
+  /** kopi reports -1 when it could not measure CPU time: the JVM reports none for virtual threads. */
   private static String cpuTime(long cpuNanos, long busyNanos) {
-    return cpuNanos <= 0 && busyNanos > 0
+    return cpuNanos < 0 && busyNanos > 0
         ? "not measured (no CPU time for virtual threads)"
-        : seconds(cpuNanos);
+        : seconds(Math.max(0, cpuNanos));
   }
 }
