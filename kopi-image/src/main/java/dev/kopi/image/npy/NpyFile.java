@@ -117,8 +117,7 @@ public final class NpyFile implements AutoCloseable {
             "shape dimensions >= 0 required but it was " + Arrays.toString(shape));
       }
     }
-    String dims =
-        Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
+    String dims = Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
     String tuple = shape.length == 1 ? "(" + dims + ",)" : "(" + dims + ")";
     String dict =
         String.format(

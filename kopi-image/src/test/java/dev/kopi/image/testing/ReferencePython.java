@@ -45,16 +45,19 @@ public final class ReferencePython {
       run("import numpy, PIL.Image");
       return "";
     } catch (IOException | RuntimeException e) {
-      return "numpy or Pillow missing from " + PYTHON + " (apt-get install python3-numpy"
-          + " python3-pil): " + e.getMessage();
+      return "numpy or Pillow missing from "
+          + PYTHON
+          + " (apt-get install python3-numpy"
+          + " python3-pil): "
+          + e.getMessage();
     }
   }
 
   /**
    * Runs {@code script} with {@code args} and returns its standard output.
    *
-   * @throws IOException if Python exits non-zero (its standard error is in the message) or does
-   *     not finish within five minutes
+   * @throws IOException if Python exits non-zero (its standard error is in the message) or does not
+   *     finish within five minutes
    */
   public static String run(String script, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), "-c", script));
@@ -73,7 +76,10 @@ public final class ReferencePython {
       }
       if (p.exitValue() != 0) {
         throw new IOException(
-            "python exited " + p.exitValue() + ": " + Files.readString(err, StandardCharsets.UTF_8));
+            "python exited "
+                + p.exitValue()
+                + ": "
+                + Files.readString(err, StandardCharsets.UTF_8));
       }
       return new String(out, StandardCharsets.UTF_8);
     } catch (InterruptedException e) {

@@ -1,0 +1,14 @@
+package dev.kopi.image.decode;
+
+/**
+ * An 8-bit interleaved image: {@code channels} bytes per pixel (3 = RGB, 4 = RGB + alpha), rows top
+ * to bottom, no padding.
+ */
+public record Pixels(byte[] data, int width, int height, int channels) {
+  public Pixels {
+    if ((long) width * height * channels != data.length) {
+      throw new IllegalArgumentException(
+          "data length " + data.length + " != " + width + "x" + height + "x" + channels);
+    }
+  }
+}

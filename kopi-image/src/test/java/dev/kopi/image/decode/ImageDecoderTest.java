@@ -1,0 +1,174 @@
+package dev.kopi.image.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.kopi.image.ItemException;
+import dev.kopi.image.ItemStatus;
+import dev.kopi.image.sample.SampleCorpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageDecoderTest {
+  @TempDir static Path dir;
+  static List<SampleCorpus.Entry> corpus;
+  final ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, true);
+
+  @BeforeAll
+  static void writeCorpus() throws Exception {
+    corpus = SampleCorpus.write(dir.resolve("corpus"), SampleCorpus.kinds().size(), 7);
+  }
+
+  private static final Map<String, String> MODES =
+      Map.ofEntries(
+          Map.entry("jpeg-rgb", "RGB"),
+          Map.entry("jpeg-progressive", "RGB"),
+          Map.entry("jpeg-grey", "L"),
+          Map.entry("jpeg-exif-rotated", "RGB"),
+          Map.entry("png-rgb", "RGB"),
+          Map.entry("png-rgba", "RGBA"),
+          Map.entry("png-grey", "L"),
+          Map.entry("png-palette", "P"),
+          Map.entry("png-grey16", "I;16"),
+          Map.entry("png-1bit", "1"),
+          Map.entry("gif", "P"),
+          Map.entry("bmp", "RGB"),
+          Map.entry("tiff", "RGB"));
+
+  private static final Map<String, ItemStatus> BROKEN =
+      Map.of(
+          "broken-truncated-jpeg", ItemStatus.TRUNCATED,
+          "broken-truncated-png", ItemStatus.TRUNCATED,
+          "broken-empty", ItemStatus.EMPTY,
+          "broken-garbage", ItemStatus.UNSUPPORTED_FORMAT,
+          "broken-text", ItemStatus.UNSUPPORTED_FORMAT,
+          "broken-gigapixel-header", ItemStatus.TOO_MANY_PIXELS);
+
+  @Test
+  void everyKindOfTheCorpusEndsWithItsExpectedStatusAndMode() throws Exception {
+    assertThat(corpus).extracting(SampleCorpus.Entry::kind).containsAll(SampleCorpus.kinds());
+    for (SampleCorpus.Entry e : corpus) {
+      ItemStatus expected = BROKEN.getOrDefault(e.kind(), ItemStatus.OK);
+      ItemStatus actual;
+      String reason = "";
+      try {
+        byte[] bytes = ImageFiles.read(e.path(), false, 1L << 30);
+        ImageDecoder.Decoded d = decoder.decode(bytes, false);
+        actual = ItemStatus.OK;
+        assertThat(d.mode()).as(e.kind()).isEqualTo(MODES.get(e.kind()));
+        assertThat(d.pixels().channels()).isEqualTo(3);
+        if (e.kind().equals("jpeg-exif-rotated")) {
+          assertThat(d.pixels().width()).as("rotated by EXIF").isEqualTo(d.height());
+          assertThat(d.pixels().height()).isEqualTo(d.width());
+        } else {
+          assertThat(d.pixels().width()).isEqualTo(d.width());
+        }
+      } catch (ItemException x) {
+        actual = x.status();
+        reason = x.getMessage();
+        assertThat(reason).as("a reason for %s", e.kind()).isNotBlank();
+      }
+      assertThat(actual)
+          .as("%s (%s): %s", e.path().getFileName(), e.kind(), reason)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theGigapixelHeaderIsRefusedBeforeDecoding() throws Exception {
+    Path p =
+        corpus.stream()
+            .filter(e -> e.kind().equals("broken-gigapixel-header"))
+            .findFirst()
+            .orElseThrow()
+            .path();
+    assertThatThrownBy(() -> decoder.decode(Files.readAllBytes(p), false))
+        .isInstanceOf(ItemException.class)
+        .hasMessage("50000x50000 = 2500.0 Mpx, over the limit of 89.5 Mpx (--max-pixels)");
+  }
+
+  @Test
+  void rgbaKeepsOrDropsAlphaOnRequest() throws Exception {
+    Path p =
+        corpus.stream().filter(e -> e.kind().equals("png-rgba")).findFirst().orElseThrow().path();
+    byte[] bytes = Files.readAllBytes(p);
+    Pixels dropped = decoder.decode(bytes, false).pixels();
+    Pixels kept = decoder.decode(bytes, true).pixels();
+    assertThat(dropped.channels()).isEqualTo(3);
+    assertThat(kept.channels()).isEqualTo(4);
+    // Dropping alpha keeps the colour channels as they are (Pillow's convert("RGB")).
+    assertThat(kept.data()[0]).isEqualTo(dropped.data()[0]);
+    Pixels onWhite = Rgb.composite(kept, 0xFFFFFF);
+    assertThat(onWhite.channels()).isEqualTo(3);
+  }
+
+  @Test
+  void fileChecksNameWhatIsWrongWithoutOpeningSpecialFiles() throws Exception {
+    Path real = corpus.get(0).path();
+    assertStatus(
+        () -> ImageFiles.read(dir.resolve("missing.jpg"), false, 1 << 30), ItemStatus.NOT_FOUND);
+    assertStatus(() -> ImageFiles.read(dir, false, 1 << 30), ItemStatus.NOT_A_FILE);
+    Path link = dir.resolve("link.jpg");
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, real);
+    assertStatus(() -> ImageFiles.read(link, false, 1 << 30), ItemStatus.NOT_A_FILE);
+    assertThat(ImageFiles.read(link, true, 1 << 30)).isEqualTo(Files.readAllBytes(real));
+    Path fifo = dir.resolve("pipe.jpg");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mk.waitFor()).isZero();
+    // Opening a FIFO for reading would block forever: it must be refused from its attributes.
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () -> assertStatus(() -> ImageFiles.read(fifo, false, 1 << 30), ItemStatus.NOT_A_FILE));
+    assertStatus(() -> ImageFiles.read(real, false, 10), ItemStatus.UNSUPPORTED_FORMAT);
+  }
+
+  /** Every prefix of small JPEG, PNG and GIF files ends with a status; none escapes or hangs. */
+  @Test
+  void everyTruncationEndsInAStatus() throws Exception {
+    Random r = new Random(3);
+    byte[][] files = {
+      SampleCorpus.jpeg(SampleCorpus.photo(40, 30, r), 0.9f, false),
+      SampleCorpus.jpeg(SampleCorpus.photo(40, 30, r), 0.9f, true),
+      SampleCorpus.encode(SampleCorpus.photo(40, 30, r), "png"),
+      SampleCorpus.encode(SampleCorpus.photo(20, 10, r), "gif"),
+    };
+    assertTimeoutPreemptively(
+        Duration.ofMinutes(3),
+        () -> {
+          for (byte[] full : files) {
+            int ok = 0;
+            for (int n = 1; n < full.length; n++) {
+              try {
+                decoder.decode(Arrays.copyOf(full, n), false);
+                ok++;
+              } catch (ItemException e) {
+                assertThat(e.status())
+                    .isIn(ItemStatus.TRUNCATED, ItemStatus.CORRUPT, ItemStatus.UNSUPPORTED_FORMAT);
+              }
+            }
+            // A cut file is never silently "ok".
+            assertThat(ok).as("prefixes decoded as ok").isZero();
+            assertThat(decoder.decode(full, false).pixels().width()).isPositive();
+          }
+        });
+  }
+
+  private interface Call {
+    void run() throws Exception;
+  }
+
+  private static void assertStatus(Call call, ItemStatus status) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(ItemException.class, e -> assertThat(e.status()).isEqualTo(status));
+  }
+}
