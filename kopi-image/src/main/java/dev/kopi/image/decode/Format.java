@@ -52,8 +52,8 @@ enum Format {
 
   /**
    * Whether the format's end marker is present: JPEG's EOI (FF D9, possibly followed by padding or
-   * trailing data, so the last 64 KiB are searched), PNG's complete IEND chunk, GIF's trailer byte (0x3B,
-   * possibly followed by padding). Formats without such a marker always pass.
+   * trailing data, so the last 64 KiB are searched), PNG's complete IEND chunk, GIF's trailer byte
+   * (0x3B, possibly followed by padding). Formats without such a marker always pass.
    */
   boolean endMarkerPresent(byte[] b) {
     return switch (this) {

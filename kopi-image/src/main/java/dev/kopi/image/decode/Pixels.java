@@ -11,4 +11,12 @@ public record Pixels(byte[] data, int width, int height, int channels) {
           "data length " + data.length + " != " + width + "x" + height + "x" + channels);
     }
   }
+
+  /**
+   * Composites an RGB+alpha image onto an opaque background ({@code 0xRRGGBB}); RGB images are
+   * returned as they are.
+   */
+  public static Pixels compositeOnto(Pixels px, int background) {
+    return Rgb.composite(px, background);
+  }
 }

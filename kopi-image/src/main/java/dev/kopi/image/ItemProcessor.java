@@ -1,0 +1,98 @@
+package dev.kopi.image;
+
+import dev.kopi.image.decode.ImageDecoder;
+import dev.kopi.image.decode.ImageFiles;
+import dev.kopi.image.decode.Pixels;
+import dev.kopi.image.resize.Resampler;
+import dev.kopi.image.source.SourceItem;
+
+/**
+ * The work for one item, on a worker thread: read, decode (and convert to RGB, and orient),
+ * composite onto the background if asked, resize into the output frame. A pure function of the
+ * file's bytes and the options; never throws for a bad item: the failure is the outcome.
+ */
+final class ItemProcessor {
+  /** No image worth decoding is larger than this; bigger files are refused before reading. */
+  static final long MAX_FILE_BYTES = 1L << 30;
+
+  private final ImageJobOptions options;
+  private final ImageDecoder decoder;
+  private final StageTimes times;
+
+  ItemProcessor(ImageJobOptions options, StageTimes times) {
+    this.options = options;
+    this.decoder = new ImageDecoder(options.maxPixels(), options.exifRotate());
+    this.times = times;
+  }
+
+  ItemOutcome process(SourceItem item) {
+    int w = 0;
+    int h = 0;
+    String mode = "";
+    try {
+      long t0 = System.nanoTime();
+      byte[] bytes = ImageFiles.read(item.path(), options.followSymlinks(), MAX_FILE_BYTES);
+      long t1 = System.nanoTime();
+      times.read.add(t1 - t0);
+      ImageDecoder.Decoded d = decoder.decode(bytes, options.background() != null);
+      long t2 = System.nanoTime();
+      times.decode.add(t2 - t1);
+      w = d.width();
+      h = d.height();
+      mode = d.mode();
+      Pixels px = d.pixels();
+      Integer bg = options.background();
+      if (bg != null) {
+        px = Pixels.compositeOnto(px, bg);
+      }
+      byte[] row = render(px, bg == null ? 0 : bg);
+      times.resize.add(System.nanoTime() - t2);
+      return new ItemOutcome(item.row(), ItemStatus.OK, "", w, h, mode, row);
+    } catch (ItemException e) {
+      return new ItemOutcome(item.row(), e.status(), e.getMessage(), w, h, mode, null);
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      return new ItemOutcome(
+          item.row(), ItemStatus.CORRUPT, "unexpected failure: " + e, w, h, mode, null);
+    }
+  }
+
+  /** Resamples into a frame of the output size, padding with {@code padColor} where needed. */
+  private byte[] render(Pixels px, int padColor) {
+    int width = options.width();
+    int height = options.height();
+    Geometry g = Geometry.of(options.fit(), px.width(), px.height(), width, height);
+    byte[] resized =
+        Resampler.resize(
+            px.data(),
+            px.width(),
+            px.height(),
+            3,
+            g.x0(),
+            g.y0(),
+            g.x1(),
+            g.y1(),
+            g.outWidth(),
+            g.outHeight(),
+            options.filter());
+    if (g.outWidth() == width && g.outHeight() == height) {
+      return resized;
+    }
+    byte[] frame = new byte[3 * width * height];
+    byte r = (byte) (padColor >>> 16);
+    byte gg = (byte) (padColor >>> 8);
+    byte b = (byte) padColor;
+    if (padColor != 0) {
+      for (int i = 0; i < frame.length; i += 3) {
+        frame[i] = r;
+        frame[i + 1] = gg;
+        frame[i + 2] = b;
+      }
+    }
+    for (int y = 0; y < g.outHeight(); y++) {
+      System.arraycopy(
+          resized, 3 * y * g.outWidth(), frame, 3 * ((g.top() + y) * width + g.left()),
+          3 * g.outWidth());
+    }
+    return frame;
+  }
+}
