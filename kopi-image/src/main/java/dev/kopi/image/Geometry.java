@@ -1,10 +1,10 @@
 package dev.kopi.image;
 
 /**
- * Where a source image goes in the output: the source box to resample (floats, like Pillow's
- * {@code box}), the size it is resampled to, and where that lands in the output frame. Mirrors
- * Pillow's {@code resize} (stretch), {@code ImageOps.fit} (crop) and {@code ImageOps.pad} (pad),
- * including Python's round-half-to-even where Pillow rounds.
+ * Where a source image goes in the output: the source box to resample (floats, like Pillow's {@code
+ * box}), the size it is resampled to, and where that lands in the output frame. Mirrors Pillow's
+ * {@code resize} (stretch), {@code ImageOps.fit} (crop) and {@code ImageOps.pad} (pad), including
+ * Python's round-half-to-even where Pillow rounds.
  */
 record Geometry(
     double x0, double y0, double x1, double y1, int outWidth, int outHeight, int left, int top) {

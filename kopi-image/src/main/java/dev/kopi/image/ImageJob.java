@@ -51,19 +51,18 @@ import org.jspecify.annotations.Nullable;
  * <p>The inputs are listed twice, lazily: once to count them, fingerprint them and collect labels,
  * once to process them. Workers of a {@link Pool#cpu(int) CPU pool} read, decode and resize items
  * through an ordered {@link Pool#map}; the calling thread writes each finished row into the array
- * at its index and appends it to the journal. Memory is bounded by the map's window and the
- * decoded images in the workers' hands, not by N (the per-row table of statuses, 10 bytes a row,
- * aside).
+ * at its index and appends it to the journal. Memory is bounded by the map's window and the decoded
+ * images in the workers' hands, not by N (the per-row table of statuses, 10 bytes a row, aside).
  *
  * <h2>Files</h2>
  *
- * <p>For output {@code OUT.npy}: while running, {@code OUT.npy.partial} (the array),
- * {@code OUT.npy.journal} (finished rows) and {@code OUT.npy.lock} (held, so a second run on the
- * same output fails at once). At the end, {@code OUT.index.csv} (and {@code OUT.labels.npy},
- * {@code OUT.classes.txt} with a label column) are written to temporary files and renamed into
- * place, the array last; then the journal and lock are removed. A killed run leaves the partial
- * array and the journal; {@code resume} redoes only the rows the journal lacks, and the final
- * files are byte-identical to those of an uninterrupted run.
+ * <p>For output {@code OUT.npy}: while running, {@code OUT.npy.partial} (the array), {@code
+ * OUT.npy.journal} (finished rows) and {@code OUT.npy.lock} (held, so a second run on the same
+ * output fails at once). At the end, {@code OUT.index.csv} (and {@code OUT.labels.npy}, {@code
+ * OUT.classes.txt} with a label column) are written to temporary files and renamed into place, the
+ * array last; then the journal and lock are removed. A killed run leaves the partial array and the
+ * journal; {@code resume} redoes only the rows the journal lacks, and the final files are
+ * byte-identical to those of an uninterrupted run.
  */
 public final class ImageJob {
   private static final int MAX_IN_FLIGHT = 256;
@@ -311,8 +310,8 @@ public final class ImageJob {
     move(tmp, files.index);
   }
 
-  private static Path writeLabels(SourceList sources, List<String> classes, long rows, Outputs files)
-      throws IOException {
+  private static Path writeLabels(
+      SourceList sources, List<String> classes, long rows, Outputs files) throws IOException {
     Path tmp = files.labels.resolveSibling(files.labels.getFileName() + ".tmp");
     Map<String, Long> code = new java.util.HashMap<>();
     for (int i = 0; i < classes.size(); i++) {

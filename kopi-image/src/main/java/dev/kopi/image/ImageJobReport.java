@@ -39,8 +39,8 @@ public record ImageJobReport(
   }
 
   /**
-   * Nanoseconds spent per stage, summed over workers (the write stage runs on the consumer).
-   * Decode includes conversion to RGB and orientation; resize includes compositing and padding.
+   * Nanoseconds spent per stage, summed over workers (the write stage runs on the consumer). Decode
+   * includes conversion to RGB and orientation; resize includes compositing and padding.
    */
   public record Breakdown(long readNanos, long decodeNanos, long resizeNanos, long writeNanos) {}
 }

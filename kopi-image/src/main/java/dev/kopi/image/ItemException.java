@@ -18,4 +18,9 @@ public final class ItemException extends Exception {
   public ItemStatus status() {
     return status;
   }
+
+  /** The reason, for the index: what is wrong, and where it helps, what to do. */
+  public String reason() {
+    return String.valueOf(getMessage());
+  }
 }

@@ -49,7 +49,7 @@ final class ItemProcessor {
       times.resize.add(System.nanoTime() - t2);
       return new ItemOutcome(item.row(), ItemStatus.OK, "", w, h, mode, row);
     } catch (ItemException e) {
-      return new ItemOutcome(item.row(), e.status(), e.getMessage(), w, h, mode, null);
+      return new ItemOutcome(item.row(), e.status(), e.reason(), w, h, mode, null);
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       return new ItemOutcome(
           item.row(), ItemStatus.CORRUPT, "unexpected failure: " + e, w, h, mode, null);
@@ -90,7 +90,10 @@ final class ItemProcessor {
     }
     for (int y = 0; y < g.outHeight(); y++) {
       System.arraycopy(
-          resized, 3 * y * g.outWidth(), frame, 3 * ((g.top() + y) * width + g.left()),
+          resized,
+          3 * y * g.outWidth(),
+          frame,
+          3 * ((g.top() + y) * width + g.left()),
           3 * g.outWidth());
     }
     return frame;

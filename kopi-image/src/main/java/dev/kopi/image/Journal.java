@@ -15,11 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The record of finished items that makes a killed run resumable. One header line naming the
- * run's fingerprint and row count, then one CSV line per finished item (row, status, reason,
- * width, height, mode), appended and flushed only after the item's row is in the array file. So
- * after a crash at any instant every journalled row is complete in the array; a torn last line is
- * cut off when the journal is reopened, and its item is simply done again.
+ * The record of finished items that makes a killed run resumable. One header line naming the run's
+ * fingerprint and row count, then one CSV line per finished item (row, status, reason, width,
+ * height, mode), appended and flushed only after the item's row is in the array file. So after a
+ * crash at any instant every journalled row is complete in the array; a torn last line is cut off
+ * when the journal is reopened, and its item is simply done again.
  */
 final class Journal implements AutoCloseable {
   private static final String MAGIC = "kopi-journal 1";
@@ -65,10 +65,12 @@ final class Journal implements AutoCloseable {
               + " was written by a run with different options or inputs; rerun without --resume"
               + " to start over");
     }
-    try (CsvReader<CsvRecord> reader = CsvReader.builder().ofCsvRecord(text.substring(firstLine + 1))) {
+    try (CsvReader<CsvRecord> reader =
+        CsvReader.builder().ofCsvRecord(text.substring(firstLine + 1))) {
       for (CsvRecord rec : reader) {
         if (rec.getFieldCount() != 6) {
-          throw new IOException("the journal " + path + " is damaged at line " + rec.getStartingLineNumber());
+          throw new IOException(
+              "the journal " + path + " is damaged at line " + rec.getStartingLineNumber());
         }
         table.record(
             Long.parseLong(rec.getField(0)),

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * What is known of every row so far, compactly: 10 bytes per row plus the reason text of failed
- * rows, so the index can be written in row order at the end whatever order rows finished in
- * (across resumed runs, too).
+ * rows, so the index can be written in row order at the end whatever order rows finished in (across
+ * resumed runs, too).
  */
 final class RowTable {
   private final byte[] status; // 0 = not done, else ItemStatus.ordinal() + 1
@@ -36,10 +36,13 @@ final class RowTable {
     status[i] = (byte) (s.ordinal() + 1);
     width[i] = w;
     height[i] = h;
-    mode[i] = modeCodes.computeIfAbsent(m, k -> {
-      modes.add(k);
-      return (byte) (modes.size() - 1);
-    });
+    mode[i] =
+        modeCodes.computeIfAbsent(
+            m,
+            k -> {
+              modes.add(k);
+              return (byte) (modes.size() - 1);
+            });
     if (reason.isEmpty()) {
       reasons.remove(row);
     } else {
