@@ -1,6 +1,8 @@
 package dev.kopi.cli;
 
 import dev.kopi.cli.demo.DemoCommand;
+import dev.kopi.cli.images.ImagesCommand;
+import dev.kopi.cli.images.SampleCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = "Fast, reliable parallel and asynchronous batch processing for the JVM.",
-    subcommands = {DemoCommand.class, HelpCommand.class},
+    subcommands = {ImagesCommand.class, SampleCommand.class, DemoCommand.class, HelpCommand.class},
     footer = {"", "Run 'kopi help <command>' or 'kopi <command> --help' for a command's options."})
 public final class Main implements Runnable {
 

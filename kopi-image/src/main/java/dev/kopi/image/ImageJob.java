@@ -159,7 +159,7 @@ public final class ImageJob {
         SourceList.SourceIterator all = sources.iterator();
         Pool pool = Pool.cpu(o.workers());
         MapRun<SourceItem, ItemOutcome> run =
-            pool.map(notDone(all, table), processor::process, mapOptions)) {
+            pool.map(sized(notDone(all, table), rows - resumed), processor::process, mapOptions)) {
       for (Result<SourceItem, ItemOutcome> r : run) {
         ItemOutcome outcome = r.isOk() ? r.value() : failed(r);
         byte[] px = outcome.pixels();
@@ -246,6 +246,14 @@ public final class ImageJob {
     }
     return new ItemOutcome(
         item.row(), ItemStatus.CORRUPT, "unexpected failure: " + r.error(), 0, 0, "", null);
+  }
+
+  /** A stream of known size, so that progress shows a total and the engine balances the tail. */
+  private static java.util.stream.Stream<SourceItem> sized(Iterator<SourceItem> items, long size) {
+    return java.util.stream.StreamSupport.stream(
+        java.util.Spliterators.spliterator(
+            items, size, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
+        false);
   }
 
   /** The items whose rows are not finished yet (all of them on a fresh run). */

@@ -360,7 +360,9 @@ final class Demo {
     return items == 0 ? "n/a" : millis(nanos / items);
   }
 
-  /** kopi reports -1 when it could not measure CPU time: the JVM reports none for virtual threads. */
+  /**
+   * kopi reports -1 when it could not measure CPU time: the JVM reports none for virtual threads.
+   */
   private static String cpuTime(long cpuNanos, long busyNanos) {
     return cpuNanos < 0 && busyNanos > 0
         ? "not measured (no CPU time for virtual threads)"

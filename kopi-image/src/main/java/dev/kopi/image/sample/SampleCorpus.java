@@ -1,5 +1,8 @@
 package dev.kopi.image.sample;
 
+import dev.kopi.core.ItemFailedException;
+import dev.kopi.core.MapRun;
+import dev.kopi.core.Pool;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -55,16 +58,29 @@ public final class SampleCorpus {
     }
     Files.createDirectories(dir);
     List<Entry> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      // Each file from its own seed, so a file does not depend on how many came before it.
-      Random r = new Random(seed * 1_000_003L + i);
-      String kind = pickKind(r, i);
-      byte[] bytes = render(kind, r);
-      Path p = dir.resolve(String.format(Locale.ROOT, "img-%05d.%s", i, extension(kind)));
-      Files.write(p, bytes);
-      out.add(new Entry(p, kind));
+    // Each file from its own seed, so files are independent: generated in parallel, on kopi.
+    try (Pool pool = Pool.cpu();
+        MapRun<Integer, Entry> run =
+            pool.map(
+                java.util.stream.IntStream.range(0, count).boxed().toList(),
+                i -> writeOne(dir, i, seed))) {
+      run.values().forEach(out::add);
+    } catch (ItemFailedException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e;
     }
     return out;
+  }
+
+  private static Entry writeOne(Path dir, int i, long seed) throws IOException {
+    Random r = new Random(seed * 1_000_003L + i);
+    String kind = pickKind(r, i);
+    byte[] bytes = render(kind, r);
+    Path p = dir.resolve(String.format(Locale.ROOT, "img-%05d.%s", i, extension(kind)));
+    Files.write(p, bytes);
+    return new Entry(p, kind);
   }
 
   /** The kinds, with weights that roughly follow a scraped product-photo set. */
@@ -164,12 +180,21 @@ public final class SampleCorpus {
     } finally {
       g.dispose();
     }
-    // Sensor-like noise.
+    // Sensor-like noise: Gaussian values from a small table, indexed by a fast xorshift, since a
+    // Gaussian draw per byte would dominate the generation time.
     WritableRaster raster = img.getRaster();
     byte[] data = ((java.awt.image.DataBufferByte) raster.getDataBuffer()).getData();
     int amp = 2 + r.nextInt(10);
+    int[] noise = new int[4096];
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = (int) Math.round(r.nextGaussian() * amp);
+    }
+    long x = r.nextLong() | 1;
     for (int i = 0; i < data.length; i++) {
-      int v = (data[i] & 0xFF) + (int) Math.round(r.nextGaussian() * amp);
+      x ^= x << 13;
+      x ^= x >>> 7;
+      x ^= x << 17;
+      int v = (data[i] & 0xFF) + noise[(int) (x >>> 52)];
       data[i] = (byte) Math.max(0, Math.min(255, v));
     }
     return img;
@@ -267,15 +292,17 @@ public final class SampleCorpus {
     } finally {
       g.dispose();
     }
-    // A soft vignette of transparency, like a cut-out product shot.
-    WritableRaster a = out.getAlphaRaster();
+    // A soft vignette of transparency, like a cut-out product shot (ABGR: alpha is byte 0).
+    byte[] abgr = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
     double cx = w * (0.3 + 0.4 * r.nextDouble());
     double cy = h * (0.3 + 0.4 * r.nextDouble());
     double rad = Math.min(w, h) * 0.45;
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
-        double d = Math.hypot(x - cx, y - cy) / rad;
-        a.setSample(x, y, 0, (int) Math.max(0, Math.min(255, 255 * (1.5 - d))));
+        double dx = x - cx;
+        double dy = y - cy;
+        double d = Math.sqrt(dx * dx + dy * dy) / rad;
+        abgr[4 * (y * w + x)] = (byte) (int) Math.max(0, Math.min(255, 255 * (1.5 - d)));
       }
     }
     return out;
