@@ -57,7 +57,9 @@ public final class Resampler {
    * Integer sums make the result independent of summation order, so the vertical pass adds whole
    * rows into an int accumulator (sequential memory, vectorisable by C2) instead of walking
    * columns as Pillow does. Inner loops are specialised by channel count and touch only primitive
-   * arrays.
+   * arrays. The horizontal pass dominates a downscale (1000x750 RGB to 64x64 BICUBIC: ~3.0 ms of
+   * CPU on one AMD EPYC core, Pillow 9.4 ~3.5 ms). De-interleaving rows into int planes, to turn
+   * it into vectorisable dot products, was measured and was not faster (BILINEAR got slower).
    */
 
   private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
@@ -136,6 +138,13 @@ public final class Resampler {
    * dstOffset} instead of allocating. Bytes of {@code dst} outside that range are not touched; on
    * an exception nothing has been written.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be {@code src}
    * @param dstOffset where the result starts in {@code dst}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
@@ -164,6 +173,17 @@ public final class Resampler {
    * {@code dst} from {@code dstOffset} instead of allocating. Bytes of {@code dst} outside that
    * range are not touched; on an exception nothing has been written.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param x0 left edge of the box, {@code 0 <= x0 <= x1}
+   * @param y0 top edge of the box, {@code 0 <= y0 <= y1}
+   * @param x1 right edge of the box, {@code x1 <= width}
+   * @param y1 bottom edge of the box, {@code y1 <= height}
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be {@code src}
    * @param dstOffset where the result starts in {@code dst}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
@@ -208,6 +228,13 @@ public final class Resampler {
    * outHeight * channels} bytes written (a relative bulk put). Suits a memory-mapped output file. A
    * buffer without accessible array is filled from a per-thread staging area in one bulk copy.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be backed by {@code src}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
    * @throws IllegalArgumentException if an argument breaks a rule of the allocating overload, if
@@ -234,6 +261,17 @@ public final class Resampler {
    * memory-mapped output file. A buffer without accessible array is filled from a per-thread
    * staging area in one bulk copy.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param x0 left edge of the box, {@code 0 <= x0 <= x1}
+   * @param y0 top edge of the box, {@code 0 <= y0 <= y1}
+   * @param x1 right edge of the box, {@code x1 <= width}
+   * @param y1 bottom edge of the box, {@code y1 <= height}
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be backed by {@code src}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
    * @throws IllegalArgumentException if an argument breaks a rule of the allocating overload, if
