@@ -121,45 +121,38 @@ final class Coefficients {
    * functions reproducible across JVMs.
    */
   static double weight(Filter filter, double x) {
-    switch (filter) {
-      case BOX:
-        return x > -0.5 && x <= 0.5 ? 1.0 : 0.0;
-      case BILINEAR:
-        {
-          double ax = Math.abs(x);
-          return ax < 1.0 ? 1.0 - ax : 0.0;
+    return switch (filter) {
+      case BOX -> x > -0.5 && x <= 0.5 ? 1.0 : 0.0;
+      case BILINEAR -> {
+        double ax = Math.abs(x);
+        yield ax < 1.0 ? 1.0 - ax : 0.0;
+      }
+      case HAMMING -> {
+        double ax = Math.abs(x);
+        if (ax == 0.0) {
+          yield 1.0;
         }
-      case HAMMING:
-        {
-          double ax = Math.abs(x);
-          if (ax == 0.0) {
-            return 1.0;
-          }
-          if (ax >= 1.0) {
-            return 0.0;
-          }
-          ax = ax * Math.PI;
-          // The window constants are float literals in Pillow; widening them matters.
-          return StrictMath.sin(ax) / ax * (0.54f + 0.46f * StrictMath.cos(ax));
+        if (ax >= 1.0) {
+          yield 0.0;
         }
-      case BICUBIC:
-        {
-          final double a = -0.5;
-          double ax = Math.abs(x);
-          if (ax < 1.0) {
-            return ((a + 2.0) * ax - (a + 3.0)) * ax * ax + 1;
-          }
-          if (ax < 2.0) {
-            return (((ax - 5) * ax + 8) * ax - 4) * a;
-          }
-          return 0.0;
+        ax = ax * Math.PI;
+        // The window constants are float literals in Pillow; widening them matters.
+        yield StrictMath.sin(ax) / ax * (0.54f + 0.46f * StrictMath.cos(ax));
+      }
+      case BICUBIC -> {
+        final double a = -0.5;
+        double ax = Math.abs(x);
+        if (ax < 1.0) {
+          yield ((a + 2.0) * ax - (a + 3.0)) * ax * ax + 1;
         }
-      case LANCZOS:
-        return -3.0 <= x && x < 3.0 ? sinc(x) * sinc(x / 3) : 0.0;
-      case NEAREST:
-        break;
-    }
-    throw new IllegalArgumentException("no convolution kernel for " + filter);
+        if (ax < 2.0) {
+          yield (((ax - 5) * ax + 8) * ax - 4) * a;
+        }
+        yield 0.0;
+      }
+      case LANCZOS -> -3.0 <= x && x < 3.0 ? sinc(x) * sinc(x / 3) : 0.0;
+      case NEAREST -> throw new IllegalArgumentException("no convolution kernel for " + filter);
+    };
   }
 
   private static double sinc(double x) {

@@ -2,9 +2,7 @@ package dev.kopi.image.resize;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Resizes interleaved 8-bit images exactly as Pillow's {@code Image.resize(size, resample, box)}
@@ -59,7 +57,9 @@ public final class Resampler {
    * Integer sums make the result independent of summation order, so the vertical pass adds whole
    * rows into an int accumulator (sequential memory, vectorisable by C2) instead of walking
    * columns as Pillow does. Inner loops are specialised by channel count and touch only primitive
-   * arrays.
+   * arrays. The horizontal pass dominates a downscale (1000x750 RGB to 64x64 BICUBIC: ~3.0 ms of
+   * CPU on one AMD EPYC core, Pillow 9.4 ~3.5 ms). De-interleaving rows into int planes, to turn
+   * it into vectorisable dot products, was measured and was not faster (BILINEAR got slower).
    */
 
   private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
@@ -124,11 +124,9 @@ public final class Resampler {
       Filter filter) {
     long length =
         validate(src, width, height, channels, x0, y0, x1, y1, outWidth, outHeight, filter);
-    requireArgument(
-        length <= MAX_ARRAY_LENGTH,
-        "outWidth * outHeight * channels <= %d required but it was %d",
-        MAX_ARRAY_LENGTH,
-        length);
+    if (length > MAX_ARRAY_LENGTH) {
+      throw invalid("outWidth * outHeight * channels <= " + MAX_ARRAY_LENGTH, length);
+    }
     byte[] dst = new byte[(int) length];
     run(src, width, height, channels, x0, y0, x1, y1, outWidth, outHeight, filter, dst, 0);
     return dst;
@@ -140,6 +138,13 @@ public final class Resampler {
    * dstOffset} instead of allocating. Bytes of {@code dst} outside that range are not touched; on
    * an exception nothing has been written.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be {@code src}
    * @param dstOffset where the result starts in {@code dst}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
@@ -168,6 +173,17 @@ public final class Resampler {
    * {@code dst} from {@code dstOffset} instead of allocating. Bytes of {@code dst} outside that
    * range are not touched; on an exception nothing has been written.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param x0 left edge of the box, {@code 0 <= x0 <= x1}
+   * @param y0 top edge of the box, {@code 0 <= y0 <= y1}
+   * @param x1 right edge of the box, {@code x1 <= width}
+   * @param y1 bottom edge of the box, {@code y1 <= height}
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be {@code src}
    * @param dstOffset where the result starts in {@code dst}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
@@ -192,13 +208,17 @@ public final class Resampler {
     long length =
         validate(src, width, height, channels, x0, y0, x1, y1, outWidth, outHeight, filter);
     Objects.requireNonNull(dst, "dst");
-    requireArgument(dst != src, "dst != src required but dst was src");
-    requireArgument(dstOffset >= 0, "dstOffset >= 0 required but it was %d", dstOffset);
-    requireArgument(
-        dstOffset + length <= dst.length,
-        "dstOffset + outWidth * outHeight * channels <= dst.length (%d) required but it was %d",
-        dst.length,
-        dstOffset + length);
+    if (isSameArray(dst, src)) {
+      throw new IllegalArgumentException("dst != src required but dst was src");
+    }
+    if (dstOffset < 0) {
+      throw invalid("dstOffset >= 0", dstOffset);
+    }
+    if (dstOffset + length > dst.length) {
+      throw invalid(
+          "dstOffset + outWidth * outHeight * channels <= dst.length (" + dst.length + ")",
+          dstOffset + length);
+    }
     run(src, width, height, channels, x0, y0, x1, y1, outWidth, outHeight, filter, dst, dstOffset);
   }
 
@@ -208,6 +228,13 @@ public final class Resampler {
    * outHeight * channels} bytes written (a relative bulk put). Suits a memory-mapped output file. A
    * buffer without accessible array is filled from a per-thread staging area in one bulk copy.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be backed by {@code src}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
    * @throws IllegalArgumentException if an argument breaks a rule of the allocating overload, if
@@ -234,6 +261,17 @@ public final class Resampler {
    * memory-mapped output file. A buffer without accessible array is filled from a per-thread
    * staging area in one bulk copy.
    *
+   * @param src the source image, {@code width * height * channels} bytes; not modified
+   * @param width source width in pixels, at least 1
+   * @param height source height in pixels, at least 1
+   * @param channels samples per pixel: 1, 3 or 4
+   * @param x0 left edge of the box, {@code 0 <= x0 <= x1}
+   * @param y0 top edge of the box, {@code 0 <= y0 <= y1}
+   * @param x1 right edge of the box, {@code x1 <= width}
+   * @param y1 bottom edge of the box, {@code y1 <= height}
+   * @param outWidth output width in pixels, at least 1
+   * @param outHeight output height in pixels, at least 1
+   * @param filter the resampling filter
    * @param dst the destination; must not be backed by {@code src}
    * @throws NullPointerException if {@code src}, {@code filter} or {@code dst} is null
    * @throws IllegalArgumentException if an argument breaks a rule of the allocating overload, if
@@ -260,15 +298,16 @@ public final class Resampler {
     if (dst.isReadOnly()) {
       throw new java.nio.ReadOnlyBufferException();
     }
-    requireArgument(
-        length <= dst.remaining(),
-        "outWidth * outHeight * channels <= dst.remaining() (%d) required but it was %d",
-        dst.remaining(),
-        length);
+    if (length > dst.remaining()) {
+      throw invalid(
+          "outWidth * outHeight * channels <= dst.remaining() (" + dst.remaining() + ")", length);
+    }
     int n = (int) length;
     int position = dst.position();
     if (dst.hasArray()) {
-      requireArgument(dst.array() != src, "dst not backed by src required but it was");
+      if (isSameArray(dst.array(), src)) {
+        throw new IllegalArgumentException("dst not backed by src required but it was");
+      }
       run(
           src,
           width,
@@ -306,46 +345,69 @@ public final class Resampler {
       Filter filter) {
     Objects.requireNonNull(src, "src");
     Objects.requireNonNull(filter, "filter");
-    requireArgument(width >= 1, "width >= 1 required but it was %d", width);
-    requireArgument(height >= 1, "height >= 1 required but it was %d", height);
-    requireArgument(
-        channels == 1 || channels == 3 || channels == 4,
-        "channels in {1, 3, 4} required but it was %d",
-        channels);
-    requireArgument(outWidth >= 1, "outWidth >= 1 required but it was %d", outWidth);
-    requireArgument(outHeight >= 1, "outHeight >= 1 required but it was %d", outHeight);
+    if (width < 1) {
+      throw invalid("width >= 1", width);
+    }
+    if (height < 1) {
+      throw invalid("height >= 1", height);
+    }
+    if (channels != 1 && channels != 3 && channels != 4) {
+      throw invalid("channels in {1, 3, 4}", channels);
+    }
+    if (outWidth < 1) {
+      throw invalid("outWidth >= 1", outWidth);
+    }
+    if (outHeight < 1) {
+      throw invalid("outHeight >= 1", outHeight);
+    }
     long expected = (long) width * height * channels;
-    requireArgument(
-        src.length == expected,
-        "src.length == width * height * channels (%d) required but it was %d",
-        expected,
-        src.length);
-    requireBoxEdge(x0, "x0");
-    requireBoxEdge(y0, "y0");
-    requireBoxEdge(x1, "x1");
-    requireBoxEdge(y1, "y1");
+    if (src.length != expected) {
+      throw invalid("src.length == width * height * channels (" + expected + ")", src.length);
+    }
+    requireFinite(x0, "x0");
+    requireFinite(y0, "y0");
+    requireFinite(x1, "x1");
+    requireFinite(y1, "y1");
+    // Pillow checks the box after rounding it to float, so a hair past an edge is accepted.
     float fx0 = (float) x0;
     float fy0 = (float) y0;
     float fx1 = (float) x1;
     float fy1 = (float) y1;
-    requireArgument(fx0 >= 0, "x0 >= 0 required but it was %s", x0);
-    requireArgument(fy0 >= 0, "y0 >= 0 required but it was %s", y0);
-    requireArgument(fx1 >= fx0, "x1 >= x0 (%s) required but it was %s", x0, x1);
-    requireArgument(fy1 >= fy0, "y1 >= y0 (%s) required but it was %s", y0, y1);
-    requireArgument(fx1 <= width, "x1 <= width (%d) required but it was %s", width, x1);
-    requireArgument(fy1 <= height, "y1 <= height (%d) required but it was %s", height, y1);
+    if (fx0 < 0) {
+      throw invalid("x0 >= 0", x0);
+    }
+    if (fy0 < 0) {
+      throw invalid("y0 >= 0", y0);
+    }
+    if (fx1 < fx0) {
+      throw invalid("x1 >= x0 (" + x0 + ")", x1);
+    }
+    if (fy1 < fy0) {
+      throw invalid("y1 >= y0 (" + y0 + ")", y1);
+    }
+    if (fx1 > width) {
+      throw invalid("x1 <= width (" + width + ")", x1);
+    }
+    if (fy1 > height) {
+      throw invalid("y1 <= height (" + height + ")", y1);
+    }
     return (long) outWidth * outHeight * channels;
   }
 
-  private static void requireBoxEdge(double v, String name) {
-    requireArgument(Double.isFinite(v), "%s finite required but it was %s", name, v);
+  private static void requireFinite(double v, String name) {
+    if (!Double.isFinite(v)) {
+      throw invalid(name + " finite", v);
+    }
   }
 
-  private static void requireArgument(
-      boolean condition, String template, @Nullable Object... args) {
-    if (!condition) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, template, args));
-    }
+  /** An exception whose message names the rule and the offending value. */
+  private static IllegalArgumentException invalid(String rule, Object value) {
+    return new IllegalArgumentException(rule + " required but it was " + value);
+  }
+
+  @SuppressWarnings("ReferenceEquality") // identity is the point: the same array, not equal bytes
+  private static boolean isSameArray(byte[] a, byte[] b) {
+    return a == b;
   }
 
   /** Resizes validated arguments into {@code dst}, which has room at {@code off}. */
@@ -496,11 +558,11 @@ public final class Resampler {
       int first = ys.firstSource();
       int rows = ys.endSource() - first;
       long tempLength = (long) rows * outWidth * channels;
-      requireArgument(
-          tempLength <= MAX_ARRAY_LENGTH,
-          "intermediate image of %d bytes (rows * outWidth * channels) <= %d required",
-          tempLength,
-          MAX_ARRAY_LENGTH);
+      if (tempLength > MAX_ARRAY_LENGTH) {
+        throw invalid(
+            "intermediate image (source rows read * outWidth * channels) <= " + MAX_ARRAY_LENGTH,
+            tempLength);
+      }
       byte[] temp = scratch.intermediate((int) tempLength);
       horizontal(in, width, channels, first, rows, xs, temp, 0);
       vertical(temp, outWidth * channels, ys, first, dst, off, scratch);
@@ -531,7 +593,7 @@ public final class Resampler {
     int rowBytes = width * channels;
     int o = off;
     switch (channels) {
-      case 1:
+      case 1 -> {
         for (int y = 0; y < rows; y++) {
           int row = (firstRow + y) * rowBytes;
           for (int x = 0; x < outWidth; x++) {
@@ -545,8 +607,8 @@ public final class Resampler {
             out[o++] = clip(s);
           }
         }
-        break;
-      case 3:
+      }
+      case 3 -> {
         for (int y = 0; y < rows; y++) {
           int row = (firstRow + y) * rowBytes;
           for (int x = 0; x < outWidth; x++) {
@@ -568,8 +630,8 @@ public final class Resampler {
             o += 3;
           }
         }
-        break;
-      case 4:
+      }
+      case 4 -> {
         for (int y = 0; y < rows; y++) {
           int row = (firstRow + y) * rowBytes;
           for (int x = 0; x < outWidth; x++) {
@@ -594,9 +656,8 @@ public final class Resampler {
             o += 4;
           }
         }
-        break;
-      default:
-        throw new AssertionError("channels " + channels);
+      }
+      default -> throw new AssertionError("channels " + channels);
     }
   }
 

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -25,37 +24,39 @@ import org.jspecify.annotations.Nullable;
  * the result bytes to one output file, which {@link Batch#result} reads back by offset.
  */
 final class PillowReference {
-  /** The Debian interpreter with python3-pil and python3-numpy (not a pyenv shim on PATH). */
-  static final Path PYTHON = Path.of("/usr/bin/python3");
+  /**
+   * The interpreter with PIL and numpy: Debian's {@code /usr/bin/python3} with python3-pil and
+   * python3-numpy (not a pyenv shim on PATH), or the system property {@code kopi.pillow.python}.
+   */
+  static final Path PYTHON = Path.of(System.getProperty("kopi.pillow.python", "/usr/bin/python3"));
 
   private static final String PROBE = "import PIL, numpy; print(PIL.__version__)";
 
   private static final String SCRIPT =
-      String.join(
-          "\n",
-          "import sys",
-          "import numpy as np",
-          "from PIL import Image",
-          "R = Image.Resampling",
-          "filters = {'NEAREST': R.NEAREST, 'BOX': R.BOX, 'BILINEAR': R.BILINEAR,",
-          "           'HAMMING': R.HAMMING, 'BICUBIC': R.BICUBIC, 'LANCZOS': R.LANCZOS}",
-          "modes = {1: 'L', 3: 'RGB', 4: 'RGBA'}",
-          "images = {}",
-          "with open(sys.argv[1]) as spec, open(sys.argv[2], 'wb') as out:",
-          "    for line in spec:",
-          "        f = line.split()",
-          "        path, w, h, c, ow, oh, flt = f[:7]",
-          "        im = images.get(path)",
-          "        if im is None:",
-          "            a = np.fromfile(path, dtype=np.uint8)",
-          "            assert a.size == int(w) * int(h) * int(c), path",
-          "            im = Image.frombytes(modes[int(c)], (int(w), int(h)), a.tobytes())",
-          "            images[path] = im",
-          "        box = tuple(float(v) for v in f[7:11]) if len(f) > 7 else None",
-          "        r = im.resize((int(ow), int(oh)), filters[flt], box=box)",
-          "        assert r.size == (int(ow), int(oh)) and r.mode == im.mode",
-          "        out.write(r.tobytes())",
-          "");
+      """
+      import sys
+      import numpy as np
+      from PIL import Image
+      R = Image.Resampling
+      filters = {'NEAREST': R.NEAREST, 'BOX': R.BOX, 'BILINEAR': R.BILINEAR,
+                 'HAMMING': R.HAMMING, 'BICUBIC': R.BICUBIC, 'LANCZOS': R.LANCZOS}
+      modes = {1: 'L', 3: 'RGB', 4: 'RGBA'}
+      images = {}
+      with open(sys.argv[1]) as spec, open(sys.argv[2], 'wb') as out:
+          for line in spec:
+              f = line.split()
+              path, w, h, c, ow, oh, flt = f[:7]
+              im = images.get(path)
+              if im is None:
+                  a = np.fromfile(path, dtype=np.uint8)
+                  assert a.size == int(w) * int(h) * int(c), path
+                  im = Image.frombytes(modes[int(c)], (int(w), int(h)), a.tobytes())
+                  images[path] = im
+              box = tuple(float(v) for v in f[7:11]) if len(f) > 7 else None
+              r = im.resize((int(ow), int(oh)), filters[flt], box=box)
+              assert r.size == (int(ow), int(oh)) and r.mode == im.mode
+              out.write(r.tobytes())
+      """;
 
   private static @Nullable String probed;
 
@@ -102,7 +103,11 @@ final class PillowReference {
     }
   }
 
-  /** One resize to ask Pillow for; {@code box} is null or {x0, y0, x1, y1}. */
+  /**
+   * One resize to ask Pillow for; {@code box} is null or {x0, y0, x1, y1}. Requests are never
+   * compared; sources are shared by identity, so that each is written and decoded once.
+   */
+  @SuppressWarnings("ArrayRecordComponent")
   record Request(
       byte[] src,
       int width,
@@ -182,7 +187,7 @@ final class PillowReference {
    * @throws IllegalStateException if Python fails or its output has the wrong length
    */
   static Batch run(List<Request> requests, Path dir) throws IOException, InterruptedException {
-    Map<byte[], Path> sources = new IdentityHashMap<>();
+    IdentityHashMap<byte[], Path> sources = new IdentityHashMap<>();
     Path spec = dir.resolve("spec.txt");
     Path output = dir.resolve("pillow.raw");
     long[] offsets = new long[requests.size()];
