@@ -45,9 +45,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * loop-carried dependency chain the JIT can neither vectorise nor fold, touching no memory, so it
  * measures scheduling rather than the memory system. Not {@code Thread.sleep}: sleeping items would
  * "scale" without using the CPU at all. The number of iterations per item is calibrated once per
- * fork in {@code @Setup} (the median of 9 timed runs after warming up the JIT) so that one item
- * takes about 1 ms on the machine at hand; the calibration and a check of it are printed at the
- * start of each fork ({@code [calibration] ...}).
+ * fork in {@code @Setup} (after 3 s of warm-up, so that the timed code is C2's, the fastest of 15
+ * timed runs, i.e. the CPU cost when no other process interrupted) so that one item takes about 1
+ * ms of CPU on the machine at hand; the calibration and a check of it are printed at the start of
+ * each fork ({@code [calibration] ...}).
  *
  * <p><b>Same work for every variant.</b> Each JMH fork calibrates on its own, and on a shared
  * machine two calibrations differ by a few per cent, which would go straight into the efficiency
@@ -78,8 +79,12 @@ public class MillisecondItemsBenchmark {
   /** The default number of items. */
   public static final int DEFAULT_ITEMS = 10_000;
 
-  /** Iterations of {@link #spin} timed per calibration run. */
+  /** Iterations of {@link #spin} timed per calibration run (a few milliseconds). */
   private static final int PROBE_ITERATIONS = 2_000_000;
+
+  private static final int CALIBRATION_RUNS = 15;
+
+  private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(3);
 
   /**
    * About 1 ns of dependent arithmetic per iteration on a current x86 core; the result depends on
@@ -120,19 +125,23 @@ public class MillisecondItemsBenchmark {
       }
       list = List.copyOf(l);
 
-      // Warm up: get spin() compiled by C2 before anything is timed.
-      for (int i = 0; i < 300; i++) {
+      // Warm up for a fixed time, not a fixed count: on a busy machine the JIT's compiler threads
+      // are slow to install the C2 code, and timing C1 code would calibrate far too few iterations.
+      long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+      for (int i = 0; System.nanoTime() < warmUntil; i++) {
         sink += spin(i, 100_000);
       }
-      long[] nanos = new long[9];
+      long[] nanos = new long[CALIBRATION_RUNS];
       for (int r = 0; r < nanos.length; r++) {
         long t0 = System.nanoTime();
         sink += spin(r, PROBE_ITERATIONS);
         nanos[r] = System.nanoTime() - t0;
       }
       Arrays.sort(nanos);
+      // The fastest run is the one no other process interrupted: the CPU cost of the work.
+      long fastest = nanos[0];
       long median = nanos[nanos.length / 2];
-      int calibrated = (int) Math.max(1, PROBE_ITERATIONS * 1_000_000L / median);
+      int calibrated = (int) Math.max(1, PROBE_ITERATIONS * 1_000_000L / fastest);
       iterations = iterationsPerItem > 0 ? iterationsPerItem : calibrated;
 
       // Check: the cost of one item at the count actually used, over 200 items.
@@ -143,13 +152,13 @@ public class MillisecondItemsBenchmark {
       double msPerItem = (System.nanoTime() - t0) / 200 / 1e6;
       System.out.printf(
           Locale.ROOT,
-          "%n[calibration] %.3f ns/iteration (median of %d runs of %,d; min %.3f, max %.3f);"
-              + " 1 ms = %d iterations; using iterationsPerItem=%d (%s): %.3f ms/item measured"
-              + " over 200 items%n",
-          (double) median / PROBE_ITERATIONS,
+          "%n[calibration] %.3f ns/iteration (fastest of %d runs of %,d; median %.3f, slowest"
+              + " %.3f); 1 ms = %d iterations; using iterationsPerItem=%d (%s): %.3f ms/item"
+              + " measured over 200 items%n",
+          (double) fastest / PROBE_ITERATIONS,
           nanos.length,
           PROBE_ITERATIONS,
-          (double) nanos[0] / PROBE_ITERATIONS,
+          (double) median / PROBE_ITERATIONS,
           (double) nanos[nanos.length - 1] / PROBE_ITERATIONS,
           calibrated,
           iterations,

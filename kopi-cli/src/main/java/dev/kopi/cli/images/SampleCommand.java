@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Writes a deterministic corpus of photo-like images: JPEG (baseline, progressive, grey,"
           + " EXIF-rotated), PNG (RGB, RGBA, grey, palette, 16-bit, 1-bit), GIF, BMP and TIFF,"
-          + " 300 to 1200 px a side, and about 3% broken files (truncated, empty, garbage, text,"
+          + " 300 to 1200 px a side, and about 3%% broken files (truncated, empty, garbage, text,"
           + " a decompression bomb header). The same --n and --seed give the same files."
     })
 public final class SampleCommand implements Callable<Integer> {

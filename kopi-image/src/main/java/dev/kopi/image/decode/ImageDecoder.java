@@ -208,7 +208,7 @@ public final class ImageDecoder {
       String w = warning.toLowerCase(Locale.ROOT);
       if (truncated == null
           && (w.contains("premature end")
-              || w.contains("end of") && (w.contains("file") || w.contains("stream"))
+              || (w.contains("end of") && (w.contains("file") || w.contains("stream")))
               || w.contains("truncated")
               || w.contains("corrupt"))) {
         truncated = warning;
