@@ -36,11 +36,19 @@ final class Chunk extends Task {
   final Control control;
   final int stage;
   int size; // set by the driver before the chunk is submitted
-  final long[] indices;
+
+  /** The first item's index, when the indices are contiguous ({@link #indices} is null). */
+  long first;
+
+  /** Each item's index, or null when they are {@code first, first + 1, ...}. */
+  final long @Nullable [] indices;
+
   final @Nullable Object[] origins;
   final @Nullable Object[] in;
   final @Nullable Object[] out;
-  final int[] attempts;
+
+  /** Calls made for each item by earlier chunks (retries, continuations); null means none. */
+  int @Nullable [] prior;
 
   /** Non-null once any item did not end OK. */
   byte @Nullable [] status;
@@ -64,16 +72,55 @@ final class Chunk extends Task {
   private int cutAt = -1;
   private boolean finished;
 
-  Chunk(Control control, int stage, int size) {
+  /**
+   * @param contiguous whether the items' indices are consecutive, from {@link #first}: then no
+   *     per-item index array is needed, and the ordered sink can take the chunk as one run
+   */
+  Chunk(Control control, int stage, int size, boolean contiguous) {
     this.control = control;
     this.stage = stage;
     this.size = size;
-    this.indices = new long[size];
+    this.indices = contiguous ? null : new long[size];
     this.origins = new Object[size];
     // In the first stage an item's input is its origin: share the array instead of copying.
     this.in = stage == 0 ? origins : new Object[size];
     this.out = new Object[size];
-    this.attempts = new int[size];
+  }
+
+  long index(int p) {
+    long[] i = indices;
+    return i == null ? first + p : i[p];
+  }
+
+  void setIndex(int p, long index) {
+    long[] i = indices;
+    if (i == null) {
+      throw new IllegalStateException("a contiguous chunk's indices follow from its first");
+    }
+    i[p] = index;
+  }
+
+  int prior(int p) {
+    int[] a = prior;
+    return a == null ? 0 : a[p];
+  }
+
+  void setPrior(int p, int calls) {
+    int[] a = prior;
+    if (a == null) {
+      if (calls == 0) {
+        return;
+      }
+      a = prior = new int[size];
+    }
+    a[p] = calls;
+  }
+
+  /** Calls made for item p so far, counting this chunk's if it ran the item. */
+  int attempts(int p) {
+    byte s = status(p);
+    boolean ran = s == OK || s == FAILED || s == TIMED_OUT;
+    return prior(p) + (ran ? 1 : 0);
   }
 
   byte status(int p) {
@@ -113,6 +160,7 @@ final class Chunk extends Task {
     boolean timed = rt.timeoutNanos > 0;
     boolean failFast = rt.policy.mode() == ErrorPolicy.Mode.FAIL_FAST;
     MutableContext ctx = new MutableContext(rt.name);
+    ItemFunction<@Nullable Object, @Nullable Object> plain = rt.plain;
     long loopStart = System.nanoTime();
     loopStartNanos = loopStart;
     int p = 0;
@@ -123,13 +171,17 @@ final class Chunk extends Task {
       if (timed && !beginItem(p)) {
         return; // cut off by the watchdog, which has already reported this chunk
       }
-      ctx.index = indices[p];
-      ctx.input = origins[p];
-      ctx.attempt = attempts[p] + 1;
       Object value = null;
       Throwable error = null;
       try {
-        value = rt.fn.apply(in[p], ctx);
+        if (plain != null) {
+          value = plain.apply(in[p]);
+        } else {
+          ctx.index = index(p);
+          ctx.input = origins[p];
+          ctx.attempt = prior(p) + 1;
+          value = rt.fn.apply(in[p], ctx);
+        }
       } catch (Throwable e) {
         error = e;
       }
@@ -140,7 +192,7 @@ final class Chunk extends Task {
       } else {
         record(p, value, error);
       }
-      if (error != null && failFast && !rt.policy.shouldRetry(error, attempts[p])) {
+      if (error != null && failFast && !rt.policy.shouldRetry(error, prior(p) + 1)) {
         p++;
         break; // the run is going to fail: the rest of the chunk would be wasted work
       }
@@ -167,7 +219,6 @@ final class Chunk extends Task {
   }
 
   private void record(int p, @Nullable Object value, @Nullable Throwable error) {
-    attempts[p]++;
     if (error == null) {
       out[p] = value;
     } else {

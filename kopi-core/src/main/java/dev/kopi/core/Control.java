@@ -28,16 +28,22 @@ final class Control implements Runnable {
   static final class StageRuntime {
     final String name;
     final ContextFunction<@Nullable Object, @Nullable Object> fn;
+
+    /** The function when it takes no context: called directly, with no context to update. */
+    final @Nullable ItemFunction<@Nullable Object, @Nullable Object> plain;
+
     final ErrorPolicy policy;
     final long timeoutNanos;
 
     StageRuntime(
         String name,
         ContextFunction<@Nullable Object, @Nullable Object> fn,
+        @Nullable ItemFunction<@Nullable Object, @Nullable Object> plain,
         ErrorPolicy policy,
         long timeoutNanos) {
       this.name = name;
       this.fn = fn;
+      this.plain = plain;
       this.policy = policy;
       this.timeoutNanos = timeoutNanos;
     }

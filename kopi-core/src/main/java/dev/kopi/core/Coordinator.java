@@ -58,6 +58,7 @@ final class Coordinator {
       String name,
       AbstractPool pool,
       ContextFunction<@Nullable Object, @Nullable Object> fn,
+      @Nullable ItemFunction<@Nullable Object, @Nullable Object> plain,
       StageOptions options) {}
 
   private final Control control;
@@ -99,6 +100,12 @@ final class Coordinator {
   // Ordered sink: the ring of finished items by index. Unordered sink: finished chunks.
   private @Nullable Chunk[] ring;
   private int[] ringPos;
+  private int[] ringLen; // consecutive items starting at this slot, from the same chunk
+
+  // The rest of the run being delivered from the ordered ring: positions runPos.. of runChunk.
+  private @Nullable Chunk runChunk;
+  private int runPos;
+  private int runLeft;
   private final ArrayDeque<Chunk> sink = new ArrayDeque<>();
 
   // The item most recently delivered to the consumer.
@@ -155,7 +162,7 @@ final class Coordinator {
         timeouts = true;
         minTimeout = Math.min(minTimeout, timeoutNanos);
       }
-      rts[k] = new Control.StageRuntime(s.name(), s.fn(), o.errorPolicy(), timeoutNanos);
+      rts[k] = new Control.StageRuntime(s.name(), s.fn(), s.plain(), o.errorPolicy(), timeoutNanos);
       stageMax[k] = o.maxInFlight();
       int parallelism = s.pool().parallelism();
       maxChunks[k] = (int) Math.min(Integer.MAX_VALUE, (long) o.chunksPerWorker() * parallelism);
@@ -170,6 +177,7 @@ final class Coordinator {
     this.control = new Control(rts);
     this.ring = ordered ? new Chunk[Math.min(INITIAL_RING, ceilPow2(window))] : new Chunk[0];
     this.ringPos = new int[ring.length];
+    this.ringLen = new int[ring.length];
     this.cleanable = CLEANER.register(this, control);
     this.startNanos = System.nanoTime();
     notifyListener(() -> listener.onRunStarted(sourceSize));
@@ -221,6 +229,14 @@ final class Coordinator {
 
   private boolean takeFromSink() {
     if (ordered) {
+      if (runLeft > 0) {
+        // Within a run of consecutive items of one chunk: no ring access per item.
+        runLeft--;
+        current = runChunk;
+        currentPos = runPos++;
+        consumed++;
+        return true;
+      }
       @Nullable Chunk[] r = ring;
       int slot = (int) (consumed & (r.length - 1));
       Chunk c = r[slot];
@@ -230,6 +246,9 @@ final class Coordinator {
       r[slot] = null;
       current = c;
       currentPos = ringPos[slot];
+      runChunk = c;
+      runPos = currentPos + 1;
+      runLeft = ringLen[slot] - 1;
       consumed++;
       return true;
     }
@@ -366,14 +385,12 @@ final class Coordinator {
   }
 
   private @Nullable Chunk fillFromSource(int n) {
-    Chunk c = new Chunk(control, 0, n);
+    Chunk c = new Chunk(control, 0, n, true);
+    c.first = admitted;
     int count = 0;
     try {
       while (count < n && source.hasNext()) {
-        Object item = source.next();
-        c.indices[count] = admitted + count;
-        c.origins[count] = item; // also the chunk's input: see Chunk
-        count++;
+        c.origins[count++] = source.next(); // also the chunk's input: see Chunk
       }
     } catch (RuntimeException | Error e) {
       fail(e instanceof RuntimeException re ? re : new IllegalStateException(e));
@@ -397,7 +414,7 @@ final class Coordinator {
 
   private @Nullable Chunk fillFromReady(int k, int n) {
     ArrayDeque<Chunk> from = ready.get(k - 1);
-    Chunk c = new Chunk(control, k, n);
+    Chunk c = new Chunk(control, k, n, false);
     int count = 0;
     while (count < n) {
       Chunk h = from.peekFirst();
@@ -409,7 +426,7 @@ final class Coordinator {
         if (h.status(p) != Chunk.OK) {
           continue;
         }
-        c.indices[count] = h.indices[p];
+        c.setIndex(count, h.index(p));
         c.origins[count] = h.origins[p];
         c.in[count] = h.out[p];
         h.out[p] = null;
@@ -435,7 +452,7 @@ final class Coordinator {
     if (listening) {
       String name = specs[c.stage].name();
       for (int p = 0; p < c.size; p++) {
-        long index = c.indices[p];
+        long index = c.index(p);
         notifyListener(() -> listener.onStarted(name, index));
       }
     }
@@ -485,21 +502,24 @@ final class Coordinator {
         }
         c.cancel(true); // interrupt: cooperative code stops, the rest is abandoned
         c.setStatus(p, Chunk.TIMED_OUT);
-        c.setError(p, new ItemTimeoutException(c.indices[p], timeout));
-        c.attempts[p]++;
+        c.setError(p, new ItemTimeoutException(c.index(p), timeout));
         c.busyNanos = c.busyNanosSoFar(now);
         int rest = c.size - p - 1;
         Chunk moved = null;
         if (rest > 0) {
-          moved = new Chunk(control, k, rest);
+          boolean contiguous = c.indices == null;
+          moved = new Chunk(control, k, rest, contiguous);
+          moved.first = c.index(p + 1);
           for (int i = 0; i < rest; i++) {
             int q = p + 1 + i;
-            moved.indices[i] = c.indices[q];
+            if (!contiguous) {
+              moved.setIndex(i, c.index(q));
+            }
             moved.origins[i] = c.origins[q];
             if (k > 0) {
               moved.in[i] = c.in[q];
             }
-            moved.attempts[i] = c.attempts[q];
+            moved.setPrior(i, c.prior(q));
             c.setStatus(q, Chunk.MOVED);
           }
         }
@@ -538,7 +558,7 @@ final class Coordinator {
         case Chunk.OK -> {
           ran++;
           if (listening) {
-            long index = c.indices[p];
+            long index = c.index(p);
             notifyListener(() -> listener.onDone(spec.name(), index));
           }
           if (k == last) {
@@ -550,7 +570,7 @@ final class Coordinator {
         case Chunk.FAILED -> {
           ran++;
           Throwable error = c.error(p);
-          if (error != null && policy.shouldRetry(error, c.attempts[p])) {
+          if (error != null && policy.shouldRetry(error, c.attempts(p))) {
             retry(c, p, policy, error);
           } else {
             completeFailed(c, p, policy);
@@ -593,11 +613,19 @@ final class Coordinator {
     if (ordered) {
       @Nullable Chunk[] r = ring;
       int mask = r.length - 1;
-      long[] indices = c.indices;
-      for (int p = 0; p < n; p++) {
-        int slot = (int) (indices[p] & mask);
+      if (c.indices == null) {
+        // Consecutive indices: one ring entry for the whole chunk, delivered as a run.
+        int slot = (int) (c.first & mask);
         r[slot] = c;
-        ringPos[slot] = p;
+        ringPos[slot] = 0;
+        ringLen[slot] = n;
+      } else {
+        for (int p = 0; p < n; p++) {
+          int slot = (int) (c.index(p) & mask);
+          r[slot] = c;
+          ringPos[slot] = p;
+          ringLen[slot] = 1;
+        }
       }
     } else {
       sink.addLast(c);
@@ -617,10 +645,11 @@ final class Coordinator {
       notifyListener(() -> listener.onCompleted(result));
     }
     if (ordered) {
-      long index = c.indices[p];
+      long index = c.index(p);
       int slot = (int) (index & (ring.length - 1));
       ring[slot] = c;
       ringPos[slot] = p;
+      ringLen[slot] = 1;
     } else if (sink.peekLast() != c) {
       sink.addLast(c);
     }
@@ -640,22 +669,23 @@ final class Coordinator {
     }
     fail(
         new ItemFailedException(
-            c.indices[p],
+            c.index(p),
             c.origins[p],
             specs[c.stage].name(),
             error != null ? error : new IllegalStateException("unknown failure")));
   }
 
   private void retry(Chunk c, int p, ErrorPolicy policy, Throwable error) {
+    int attempts = c.attempts(p); // before the status changes: it counts this chunk's call
     c.setStatus(p, Chunk.RETRYING);
-    Chunk r = new Chunk(control, c.stage, 1);
-    r.indices[0] = c.indices[p];
+    Chunk r = new Chunk(control, c.stage, 1, true);
+    r.first = c.index(p);
     r.origins[0] = c.origins[p];
     if (c.stage > 0) {
       r.in[0] = c.in[p];
     }
-    r.attempts[0] = c.attempts[p];
-    long backoff = policy.backoffNanos(c.attempts[p]);
+    r.setPrior(0, attempts);
+    long backoff = policy.backoffNanos(attempts);
     // "Equal jitter": half fixed, half random, so retries of many items spread out.
     long delay =
         backoff / 2 + (backoff > 1 ? ThreadLocalRandom.current().nextLong(backoff / 2 + 1) : 0);
@@ -664,8 +694,8 @@ final class Coordinator {
     retried++;
     if (listening) {
       String name = specs[c.stage].name();
-      long index = c.indices[p];
-      int attempt = c.attempts[p];
+      long index = c.index(p);
+      int attempt = attempts;
       notifyListener(() -> listener.onRetried(name, index, attempt, error, delay));
     }
   }
@@ -681,12 +711,12 @@ final class Coordinator {
           default -> Result.Status.FAILED;
         };
     return new Result<>(
-        c.indices[p],
+        c.index(p),
         (T) c.origins[p],
         s == Chunk.OK ? (R) c.out[p] : null,
         c.error(p),
         status,
-        c.attempts[p],
+        c.attempts(p),
         specs[c.stage].name());
   }
 
@@ -803,14 +833,17 @@ final class Coordinator {
     }
     @Nullable Chunk[] grown = new Chunk[capacity];
     int[] grownPos = new int[capacity];
+    int[] grownLen = new int[capacity];
     for (long i = consumed; i < admitted; i++) {
       int from = (int) (i & (ring.length - 1));
       int to = (int) (i & (capacity - 1));
       grown[to] = ring[from];
       grownPos[to] = ringPos[from];
+      grownLen[to] = ringLen[from];
     }
     ring = grown;
     ringPos = grownPos;
+    ringLen = grownLen;
   }
 
   private static int ceilPow2(int n) {

@@ -66,7 +66,8 @@ public final class MapRun<T extends @Nullable Object, R extends @Nullable Object
     if (effective.isClosed()) {
       throw new java.util.concurrent.RejectedExecutionException("pool is closed: " + effective);
     }
-    Coordinator.StageSpec stage = new Coordinator.StageSpec("map", effective, cf, options.stage());
+    Coordinator.StageSpec stage =
+        new Coordinator.StageSpec("map", effective, cf, f, options.stage());
     return new MapRun<>(
         new Coordinator(
             new Coordinator.StageSpec[] {stage},

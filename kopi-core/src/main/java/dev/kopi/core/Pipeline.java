@@ -54,6 +54,7 @@ public final class Pipeline<T extends @Nullable Object, R extends @Nullable Obje
       String name,
       Pool pool,
       ContextFunction<@Nullable Object, @Nullable Object> fn,
+      @Nullable ItemFunction<@Nullable Object, @Nullable Object> plain,
       StageOptions options) {}
 
   private Pipeline(List<Stage> stages, boolean ordered, int maxInFlight, RunListener listener) {
@@ -86,7 +87,7 @@ public final class Pipeline<T extends @Nullable Object, R extends @Nullable Obje
     requireNonNull(fn, "fn");
     ItemFunction<@Nullable Object, @Nullable Object> f =
         (ItemFunction<@Nullable Object, @Nullable Object>) (ItemFunction<?, ?>) fn;
-    return add(name, pool, (value, ctx) -> f.apply(value), options);
+    return add(name, pool, (value, ctx) -> f.apply(value), f, options);
   }
 
   /** Adds a stage whose function also receives the item's {@link ItemContext}. */
@@ -98,6 +99,7 @@ public final class Pipeline<T extends @Nullable Object, R extends @Nullable Obje
         name,
         pool,
         (ContextFunction<@Nullable Object, @Nullable Object>) (ContextFunction<?, ?>) fn,
+        null,
         options);
   }
 
@@ -105,6 +107,7 @@ public final class Pipeline<T extends @Nullable Object, R extends @Nullable Obje
       String name,
       Pool pool,
       ContextFunction<@Nullable Object, @Nullable Object> fn,
+      @Nullable ItemFunction<@Nullable Object, @Nullable Object> plain,
       StageOptions options) {
     requireNonNull(name, "name");
     requireNonNull(pool, "pool");
@@ -115,7 +118,7 @@ public final class Pipeline<T extends @Nullable Object, R extends @Nullable Obje
           !s.name().equals(name), "stage names must be unique but '%s' is used twice", name);
     }
     List<Stage> more = new ArrayList<>(stages);
-    more.add(new Stage(name, pool, fn, options));
+    more.add(new Stage(name, pool, fn, plain, options));
     return new Pipeline<>(List.copyOf(more), ordered, maxInFlight, listener);
   }
 
@@ -179,7 +182,7 @@ public final class Pipeline<T extends @Nullable Object, R extends @Nullable Obje
         throw new java.util.concurrent.RejectedExecutionException(
             "the pool of stage '" + s.name() + "' is closed: " + pool);
       }
-      specs[k] = new Coordinator.StageSpec(s.name(), pool, s.fn(), s.options());
+      specs[k] = new Coordinator.StageSpec(s.name(), pool, s.fn(), s.plain(), s.options());
     }
     return new MapRun<>(new Coordinator(specs, input, ordered, maxInFlight, listener));
   }

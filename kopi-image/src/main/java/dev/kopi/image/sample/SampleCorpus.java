@@ -33,7 +33,7 @@ import javax.imageio.stream.ImageOutputStream;
 /**
  * Writes a deterministic corpus of photo-like images in the mix a real training set has: JPEG
  * (baseline, progressive, greyscale, with an EXIF orientation), PNG (RGB, RGBA, grey, palette,
- * 16-bit grey, 1-bit), GIF, BMP and TIFF, 300 to 1200 pixels a side, and about 3 % broken files
+ * 16-bit grey, 1-bit, Adam7-interlaced), GIF, BMP and TIFF, 300 to 1200 pixels a side, and about 3 % broken files
  * (truncated JPEG and PNG, empty, random bytes, text, a header declaring a gigapixel image). The
  * same seed and count give the same files, byte for byte, on the same JDK.
  *
@@ -95,6 +95,7 @@ public final class SampleCorpus {
     {"png-palette", "4"},
     {"png-grey16", "2"},
     {"png-1bit", "1"},
+    {"png-interlaced", "2"},
     {"gif", "4"},
     {"bmp", "3"},
     {"tiff", "3"},
@@ -218,6 +219,7 @@ public final class SampleCorpus {
       case "png-palette" -> encode(palette(photo(w, h, r)), "png");
       case "png-grey16" -> encode(convert(photo(w, h, r), BufferedImage.TYPE_USHORT_GRAY), "png");
       case "png-1bit" -> encode(convert(photo(w, h, r), BufferedImage.TYPE_BYTE_BINARY), "png");
+      case "png-interlaced" -> interlacedPng(photo(w, h, r));
       case "gif" -> encode(palette(photo(w, h, r)), "gif");
       case "bmp" -> encode(photo(w, h, r), "bmp");
       case "tiff" -> encode(photo(w, h, r), "tiff");
@@ -362,6 +364,52 @@ public final class SampleCorpus {
     System.arraycopy(exif, 0, out, 6, exif.length);
     System.arraycopy(jpeg, 2, out, 6 + exif.length, jpeg.length - 2);
     return out;
+  }
+
+  /**
+   * Encodes an RGB image as an Adam7-interlaced PNG (Image I/O's writer cannot interlace): seven
+   * passes over sub-lattices of the pixels, each a small image of its own with a filter byte per
+   * row, deflated together.
+   */
+  static byte[] interlacedPng(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    int[][] passes = {
+      {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}
+    };
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    for (int[] p : passes) {
+      if (p[0] >= w || p[1] >= h) {
+        continue; // an empty pass has no rows at all
+      }
+      for (int y = p[1]; y < h; y += p[3]) {
+        raw.write(0); // filter: none
+        for (int x = p[0]; x < w; x += p[2]) {
+          int rgb = img.getRGB(x, y);
+          raw.write((rgb >>> 16) & 0xFF);
+          raw.write((rgb >>> 8) & 0xFF);
+          raw.write(rgb & 0xFF);
+        }
+      }
+    }
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(6);
+    deflater.setInput(raw.toByteArray());
+    deflater.finish();
+    ByteArrayOutputStream z = new ByteArrayOutputStream();
+    byte[] buf = new byte[65_536];
+    while (!deflater.finished()) {
+      z.write(buf, 0, deflater.deflate(buf));
+    }
+    deflater.end();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+    ByteBuffer ihdr = ByteBuffer.allocate(13);
+    ihdr.putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0);
+    ihdr.put((byte) 1); // Adam7
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", z.toByteArray());
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
   }
 
   /**

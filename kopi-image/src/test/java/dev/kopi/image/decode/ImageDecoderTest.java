@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.kopi.image.ItemException;
 import dev.kopi.image.ItemStatus;
 import dev.kopi.image.sample.SampleCorpus;
+import dev.kopi.image.testing.ReferencePython;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,7 @@ class ImageDecoderTest {
           Map.entry("png-palette", "P"),
           Map.entry("png-grey16", "I;16"),
           Map.entry("png-1bit", "1"),
+          Map.entry("png-interlaced", "RGB"),
           Map.entry("gif", "P"),
           Map.entry("bmp", "RGB"),
           Map.entry("tiff", "RGB"));
@@ -80,6 +82,55 @@ class ImageDecoderTest {
       assertThat(actual)
           .as("%s (%s): %s", e.path().getFileName(), e.kind(), reason)
           .isEqualTo(expected);
+    }
+  }
+
+  /** Files only Pillow writes here: CMYK JPEG (Adobe, inverted) and WebP, lossy and lossless. */
+  @Test
+  void cmykJpegAndWebpDecodeWithPillowsColours() throws Exception {
+    ReferencePython.require();
+    Path cmyk = dir.resolve("cmyk.jpg");
+    Path lossless = dir.resolve("lossless.webp");
+    Path lossy = dir.resolve("lossy.webp");
+    String expected =
+        ReferencePython.run(
+            String.join(
+                "\n",
+                "import sys",
+                "from PIL import Image",
+                "cols = [(0,0,0,0), (255,0,0,0), (0,255,0,0), (0,0,255,0), (0,0,0,255),",
+                "        (40,80,120,30), (200,10,60,0), (0,0,0,128)]",
+                "im = Image.new('CMYK', (80, 16))",
+                "for i, c in enumerate(cols):",
+                "    im.paste(c, (10 * i, 0, 10 * i + 10, 16))",
+                "im.save(sys.argv[1], quality=95)",
+                "rgb = Image.new('RGB', (80, 16))",
+                "for i in range(8):",
+                "    rgb.paste((30 * i, 255 - 30 * i, 100), (10 * i, 0, 10 * i + 10, 16))",
+                "rgb.save(sys.argv[2], lossless=True)",
+                "rgb.save(sys.argv[3], quality=90)",
+                "for p in sys.argv[1:]:",
+                "    r = Image.open(p).convert('RGB')",
+                "    print(' '.join('%d,%d,%d' % r.getpixel((10 * i + 5, 8)) for i in range(8)))"),
+            cmyk.toString(),
+            lossless.toString(),
+            lossy.toString());
+    List<String> lines = expected.lines().toList();
+    Path[] files = {cmyk, lossless, lossy};
+    String[] modes = {"CMYK", "RGB", "RGB"};
+    for (int f = 0; f < files.length; f++) {
+      ImageDecoder.Decoded d = decoder.decode(Files.readAllBytes(files[f]), false);
+      assertThat(d.mode()).isEqualTo(modes[f]);
+      String[] want = lines.get(f).split(" ", -1);
+      for (int i = 0; i < 8; i++) {
+        int o = 3 * (8 * 80 + 10 * i + 5);
+        String[] rgb = want[i].split(",", -1);
+        for (int c = 0; c < 3; c++) {
+          assertThat(d.pixels().data()[o + c] & 0xFF)
+              .as("%s patch %d channel %d", files[f].getFileName(), i, c)
+              .isCloseTo(Integer.parseInt(rgb[c]), org.assertj.core.data.Offset.offset(2));
+        }
+      }
     }
   }
 
