@@ -19,8 +19,8 @@ import java.util.Locale;
  *
  * <p>It repeats {@code pool.map(items, x -> x * 31, options).values()} (summed) for a number of
  * rounds and prints, per round: wall time, worker busy time (inside the function), the engine time
- * kopi accounts for, the CPU time the consuming (driving) thread used, and {@code RunStats}'
- * efficiency. The last rounds are the warmed-up ones.
+ * kopi accounts for, the CPU time the consuming (driving) thread used, {@code RunStats}'
+ * efficiency, and the number of chunks the run used. The last rounds are the warmed-up ones.
  *
  * <p>Run (from the repository root; arguments: items, rounds, chunking {@code auto|N}, ordered
  * {@code true|false}), under JFR:
@@ -55,7 +55,7 @@ public final class TrivialItemsProfile {
     long sink = 0;
     System.out.printf(
         Locale.ROOT,
-        "items=%d rounds=%d options=%s%n%6s %9s %9s %9s %9s %7s %9s%n",
+        "items=%d rounds=%d options=%s%n%6s %9s %9s %9s %9s %7s %9s %8s%n",
         items,
         rounds,
         options,
@@ -65,7 +65,8 @@ public final class TrivialItemsProfile {
         "engine ms",
         "drvCPU ms",
         "effic.",
-        "ns/item");
+        "ns/item",
+        "chunks");
     try (Pool pool = Pool.cpu(2)) {
       for (int r = 0; r < rounds; r++) {
         long cpu0 = threads.getCurrentThreadCpuTime();
@@ -78,14 +79,15 @@ public final class TrivialItemsProfile {
         if (r < 3 || r >= rounds - 5 || r % 50 == 0) {
           System.out.printf(
               Locale.ROOT,
-              "%6d %9.2f %9.2f %9.2f %9.2f %7.2f %9.1f%n",
+              "%6d %9.2f %9.2f %9.2f %9.2f %7.2f %9.1f %8d%n",
               r,
               wall / 1e6,
               s.busyNanos() / 1e6,
               s.engineNanos() / 1e6,
               driverCpu / 1e6,
               s.efficiency(),
-              (double) wall / items);
+              (double) wall / items,
+              s.stages().get(0).chunks());
         }
       }
     }

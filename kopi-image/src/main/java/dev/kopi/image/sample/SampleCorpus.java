@@ -33,9 +33,9 @@ import javax.imageio.stream.ImageOutputStream;
 /**
  * Writes a deterministic corpus of photo-like images in the mix a real training set has: JPEG
  * (baseline, progressive, greyscale, with an EXIF orientation), PNG (RGB, RGBA, grey, palette,
- * 16-bit grey, 1-bit, Adam7-interlaced), GIF, BMP and TIFF, 300 to 1200 pixels a side, and about 3 % broken files
- * (truncated JPEG and PNG, empty, random bytes, text, a header declaring a gigapixel image). The
- * same seed and count give the same files, byte for byte, on the same JDK.
+ * 16-bit grey, 1-bit, Adam7-interlaced), GIF, BMP and TIFF, 300 to 1200 pixels a side, and about 3
+ * % broken files (truncated JPEG and PNG, empty, random bytes, text, a header declaring a gigapixel
+ * image). The same seed and count give the same files, byte for byte, on the same JDK.
  *
  * <p>"Photo-like" means smooth gradients, soft-edged shapes and sensor-like noise, so JPEG sizes
  * and decode costs resemble real photographs far better than flat synthetic colours do.
@@ -375,7 +375,13 @@ public final class SampleCorpus {
     int w = img.getWidth();
     int h = img.getHeight();
     int[][] passes = {
-      {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}
+      {0, 0, 8, 8},
+      {4, 0, 8, 8},
+      {0, 4, 4, 8},
+      {2, 0, 4, 4},
+      {0, 2, 2, 4},
+      {1, 0, 2, 2},
+      {0, 1, 1, 2}
     };
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
     for (int[] p : passes) {

@@ -118,6 +118,8 @@ class ImageDecoderTest {
     List<String> lines = expected.lines().toList();
     Path[] files = {cmyk, lossless, lossy};
     String[] modes = {"CMYK", "RGB", "RGB"};
+    // Lossy WebP goes through a different VP8 decoder than libwebp (chroma upsampling differs).
+    int[] tolerance = {2, 0, 6};
     for (int f = 0; f < files.length; f++) {
       ImageDecoder.Decoded d = decoder.decode(Files.readAllBytes(files[f]), false);
       assertThat(d.mode()).isEqualTo(modes[f]);
@@ -128,7 +130,8 @@ class ImageDecoderTest {
         for (int c = 0; c < 3; c++) {
           assertThat(d.pixels().data()[o + c] & 0xFF)
               .as("%s patch %d channel %d", files[f].getFileName(), i, c)
-              .isCloseTo(Integer.parseInt(rgb[c]), org.assertj.core.data.Offset.offset(2));
+              .isCloseTo(
+                  Integer.parseInt(rgb[c]), org.assertj.core.data.Offset.offset(tolerance[f]));
         }
       }
     }
