@@ -2,6 +2,7 @@ package dev.kopi.core;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,8 +44,18 @@ final class Chunk extends Task {
   /** Each item's index, or null when they are {@code first, first + 1, ...}. */
   final long @Nullable [] indices;
 
-  final @Nullable Object[] origins;
-  final @Nullable Object[] in;
+  /**
+   * The first stage's input when it is a random-access list: workers read their items from it
+   * directly, so the driving thread never touches them. Null otherwise.
+   */
+  final @Nullable List<?> list;
+
+  /** Each item's element of the run's input; null when read from {@link #list}. */
+  final @Nullable Object @Nullable [] origins;
+
+  /** Each item's input to this stage; null in the first stage, whose input is the origin. */
+  final @Nullable Object @Nullable [] in;
+
   final @Nullable Object[] out;
 
   /** Calls made for each item by earlier chunks (retries, continuations); null means none. */
@@ -76,15 +87,58 @@ final class Chunk extends Task {
    * @param contiguous whether the items' indices are consecutive, from {@link #first}: then no
    *     per-item index array is needed, and the ordered sink can take the chunk as one run
    */
-  Chunk(Control control, int stage, int size, boolean contiguous) {
+  Chunk(Control control, int stage, int size, boolean contiguous, @Nullable List<?> list) {
     this.control = control;
     this.stage = stage;
     this.size = size;
     this.indices = contiguous ? null : new long[size];
-    this.origins = new Object[size];
-    // In the first stage an item's input is its origin: share the array instead of copying.
-    this.in = stage == 0 ? origins : new Object[size];
+    this.list = list;
+    this.origins = list != null ? null : new Object[size];
+    this.in = stage == 0 ? null : new Object[size];
     this.out = new Object[size];
+  }
+
+  /** Item p's element of the run's input. */
+  @Nullable Object origin(int p) {
+    List<?> l = list;
+    if (l != null) {
+      return l.get(Math.toIntExact(first + p));
+    }
+    @Nullable Object[] o = origins;
+    if (o == null) {
+      throw new IllegalStateException("a chunk without a list has an origins array");
+    }
+    return o[p];
+  }
+
+  void setOrigin(int p, @Nullable Object origin) {
+    @Nullable Object[] o = origins;
+    if (o == null) {
+      throw new IllegalStateException("a list-backed chunk has no origins array");
+    }
+    o[p] = origin;
+  }
+
+  /** Item p's input to this chunk's stage. */
+  @Nullable Object input(int p) {
+    @Nullable Object[] i = in;
+    return i == null ? origin(p) : i[p];
+  }
+
+  void setInput(int p, @Nullable Object input) {
+    @Nullable Object[] i = in;
+    if (i == null) {
+      throw new IllegalStateException("a first-stage chunk's input is its origin");
+    }
+    i[p] = input;
+  }
+
+  /** Drops item p's input once it is no longer needed (it has been handed on). */
+  void clearInput(int p) {
+    @Nullable Object[] i = in;
+    if (i != null) {
+      i[p] = null;
+    }
   }
 
   long index(int p) {
@@ -175,12 +229,12 @@ final class Chunk extends Task {
       Throwable error = null;
       try {
         if (plain != null) {
-          value = plain.apply(in[p]);
+          value = plain.apply(input(p));
         } else {
           ctx.index = index(p);
-          ctx.input = origins[p];
+          ctx.input = origin(p);
           ctx.attempt = prior(p) + 1;
-          value = rt.fn.apply(in[p], ctx);
+          value = rt.fn.apply(input(p), ctx);
         }
       } catch (Throwable e) {
         error = e;

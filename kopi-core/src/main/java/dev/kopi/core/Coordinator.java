@@ -69,6 +69,7 @@ final class Coordinator {
   private final boolean listening;
   private final int window;
   private final Iterator<?> source;
+  private final @Nullable List<?> sourceList;
   private final long sourceSize;
   private final @Nullable Runnable onSourceClose;
   private final Cleaner.Cleanable cleanable;
@@ -133,7 +134,8 @@ final class Coordinator {
     this.listener = listener;
     this.listening = listener != RunListener.NONE;
     this.source = input.iterator();
-    this.sourceSize = input.size();
+    this.sourceList = input.list();
+    this.sourceSize = input.list() != null ? input.list().size() : input.size();
     this.onSourceClose = input.onClose();
 
     int n = specs.length;
@@ -200,10 +202,67 @@ final class Coordinator {
       return false;
     }
     releaseCurrent();
+    if (runLeft > 0) {
+      // Within a run of consecutive finished items of one chunk: nothing else to do.
+      runLeft--;
+      current = runChunk;
+      currentPos = runPos++;
+      consumed++;
+      return true;
+    }
+    if (!ordered) {
+      Chunk head = sink.peekFirst();
+      if (head != null && head.sinkPos < head.size && takeFromSink()) {
+        return true;
+      }
+    }
+    // Between chunks: collect finished work and keep the workers fed before handing out more,
+    // so they compute the next results while the consumer works through these.
+    refill();
     if (takeFromSink()) {
       return true;
     }
     return advanceSlowly();
+  }
+
+  /**
+   * Delivers the rest of the current run (consecutive OK items of one chunk) to {@code action} in
+   * one loop: the bulk path of {@link MapRun#values()}.
+   */
+  @SuppressWarnings("unchecked")
+  <R extends @Nullable Object> void drainRun(java.util.function.Consumer<? super R> action) {
+    int n = runLeft;
+    Chunk c = runChunk;
+    if (n == 0 || c == null) {
+      return;
+    }
+    int from = runPos;
+    runLeft = 0;
+    runPos += n;
+    consumed += n;
+    current = null;
+    @Nullable Object[] out = c.out;
+    for (int i = from, end = from + n; i < end; i++) {
+      action.accept((R) out[i]);
+    }
+  }
+
+  private void refill() {
+    if (sourceDone && consumed == admitted) {
+      return;
+    }
+    drainCompletions();
+    if (!retries.isEmpty() || hasTimeouts) {
+      long now = System.nanoTime();
+      dispatchDueRetries(now);
+      if (hasTimeouts) {
+        checkTimeouts(now);
+      }
+    }
+    pump();
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   Chunk current() {
@@ -229,14 +288,6 @@ final class Coordinator {
 
   private boolean takeFromSink() {
     if (ordered) {
-      if (runLeft > 0) {
-        // Within a run of consecutive items of one chunk: no ring access per item.
-        runLeft--;
-        current = runChunk;
-        currentPos = runPos++;
-        consumed++;
-        return true;
-      }
       @Nullable Chunk[] r = ring;
       int slot = (int) (consumed & (r.length - 1));
       Chunk c = r[slot];
@@ -385,12 +436,28 @@ final class Coordinator {
   }
 
   private @Nullable Chunk fillFromSource(int n) {
-    Chunk c = new Chunk(control, 0, n, true);
+    List<?> list = sourceList;
+    if (list != null) {
+      // A random-access list: the chunk is just a range of it; workers read the items.
+      int count = (int) Math.min(n, sourceSize - admitted);
+      if (admitted + count >= sourceSize) {
+        sourceDone = true;
+        closeSource();
+      }
+      if (count == 0) {
+        return null;
+      }
+      Chunk c = new Chunk(control, 0, count, true, list);
+      c.first = admitted;
+      admit(count);
+      return c;
+    }
+    Chunk c = new Chunk(control, 0, n, true, null);
     c.first = admitted;
     int count = 0;
     try {
       while (count < n && source.hasNext()) {
-        c.origins[count++] = source.next(); // also the chunk's input: see Chunk
+        c.setOrigin(count++, source.next());
       }
     } catch (RuntimeException | Error e) {
       fail(e instanceof RuntimeException re ? re : new IllegalStateException(e));
@@ -404,17 +471,21 @@ final class Coordinator {
       }
       c.size = count;
     }
+    admit(count);
+    return c;
+  }
+
+  private void admit(int count) {
     if (ordered) {
       ensureRing(admitted + count - consumed);
     }
     admitted += count;
     stageItems[0] += count;
-    return c;
   }
 
   private @Nullable Chunk fillFromReady(int k, int n) {
     ArrayDeque<Chunk> from = ready.get(k - 1);
-    Chunk c = new Chunk(control, k, n, false);
+    Chunk c = new Chunk(control, k, n, false, null);
     int count = 0;
     while (count < n) {
       Chunk h = from.peekFirst();
@@ -427,10 +498,10 @@ final class Coordinator {
           continue;
         }
         c.setIndex(count, h.index(p));
-        c.origins[count] = h.origins[p];
-        c.in[count] = h.out[p];
+        c.setOrigin(count, h.origin(p));
+        c.setInput(count, h.out[p]);
         h.out[p] = null;
-        h.in[p] = null;
+        h.clearInput(p);
         count++;
       }
       if (h.readPos >= h.size) {
@@ -508,16 +579,18 @@ final class Coordinator {
         Chunk moved = null;
         if (rest > 0) {
           boolean contiguous = c.indices == null;
-          moved = new Chunk(control, k, rest, contiguous);
+          moved = new Chunk(control, k, rest, contiguous, c.list);
           moved.first = c.index(p + 1);
           for (int i = 0; i < rest; i++) {
             int q = p + 1 + i;
             if (!contiguous) {
               moved.setIndex(i, c.index(q));
             }
-            moved.origins[i] = c.origins[q];
+            if (c.list == null) {
+              moved.setOrigin(i, c.origin(q));
+            }
             if (k > 0) {
-              moved.in[i] = c.in[q];
+              moved.setInput(i, c.input(q));
             }
             moved.setPrior(i, c.prior(q));
             c.setStatus(q, Chunk.MOVED);
@@ -670,7 +743,7 @@ final class Coordinator {
     fail(
         new ItemFailedException(
             c.index(p),
-            c.origins[p],
+            c.origin(p),
             specs[c.stage].name(),
             error != null ? error : new IllegalStateException("unknown failure")));
   }
@@ -678,11 +751,14 @@ final class Coordinator {
   private void retry(Chunk c, int p, ErrorPolicy policy, Throwable error) {
     int attempts = c.attempts(p); // before the status changes: it counts this chunk's call
     c.setStatus(p, Chunk.RETRYING);
-    Chunk r = new Chunk(control, c.stage, 1, true);
+    boolean fromList = c.list != null;
+    Chunk r = new Chunk(control, c.stage, 1, true, c.list);
     r.first = c.index(p);
-    r.origins[0] = c.origins[p];
+    if (!fromList) {
+      r.setOrigin(0, c.origin(p));
+    }
     if (c.stage > 0) {
-      r.in[0] = c.in[p];
+      r.setInput(0, c.input(p));
     }
     r.setPrior(0, attempts);
     long backoff = policy.backoffNanos(attempts);
@@ -712,7 +788,7 @@ final class Coordinator {
         };
     return new Result<>(
         c.index(p),
-        (T) c.origins[p],
+        (T) c.origin(p),
         s == Chunk.OK ? (R) c.out[p] : null,
         c.error(p),
         status,

@@ -154,6 +154,13 @@ public final class MapRun<T extends @Nullable Object, R extends @Nullable Object
               }
             }
           }
+
+          @Override
+          public void forEachRemaining(Consumer<? super R> action) {
+            while (tryAdvance(action)) {
+              engine.drainRun(action); // the rest of a chunk's run, in one loop
+            }
+          }
         };
     return StreamSupport.stream(values, false).onClose(this::close);
   }

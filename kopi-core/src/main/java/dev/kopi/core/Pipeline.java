@@ -5,7 +5,6 @@ import static dev.kopi.core.Checks.requireState;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Spliterators;
@@ -158,9 +157,7 @@ public final class Pipeline<T extends @Nullable Object, R extends @Nullable Obje
    * Runs the pipeline over {@code items}; a collection's size is used for chunking and progress.
    */
   public MapRun<T, R> run(Iterable<? extends T> items) {
-    requireNonNull(items, "items");
-    long size = items instanceof Collection<?> c ? c.size() : -1;
-    return run(Sources.of(items.iterator(), size, null));
+    return run(Sources.of(items));
   }
 
   /** Runs the pipeline over {@code items}; closing the run closes the stream. */

@@ -117,8 +117,7 @@ public sealed interface Pool extends AutoCloseable permits AbstractPool {
    */
   default <T extends @Nullable Object, R extends @Nullable Object> MapRun<T, R> map(
       Iterable<? extends T> items, ItemFunction<? super T, ? extends R> fn, MapOptions options) {
-    long size = items instanceof Collection<?> c ? c.size() : -1;
-    return MapRun.start(this, Sources.of(items.iterator(), size, null), fn, options);
+    return MapRun.start(this, Sources.of(items), fn, options);
   }
 
   /** {@link #map(Iterable, ItemFunction, MapOptions)} with {@link MapOptions#defaults()}. */
