@@ -196,6 +196,20 @@ class ImageJobTest {
         .isEqualTo(Files.readAllBytes(dir.resolve("ref.index.csv")));
   }
 
+  /** A decode that outlives the soft timeout is reported as decode_timeout, and the job goes on. */
+  @Test
+  void slowDecodesEndAsDecodeTimeout() throws Exception {
+    Path out = dir.resolve("timeout.npy");
+    ImageJobReport report =
+        ImageJob.run(
+            options(out).decodeTimeout(java.time.Duration.ofMillis(1)).build(), RunListener.NONE);
+    // 300 to 1200 px images take far longer than 1 ms to read, decode and resize.
+    assertThat(report.counts().getOrDefault(ItemStatus.DECODE_TIMEOUT, 0L)).isPositive();
+    assertThat(report.rows()).isEqualTo(entries.size());
+    assertThat(Files.readString(dir.resolve("timeout.index.csv")))
+        .contains(",decode_timeout,still decoding after the per-item timeout");
+  }
+
   @Test
   void maxFailuresStopsTheJobAndKeepsItResumable() throws Exception {
     Path out = dir.resolve("strict.npy");

@@ -100,6 +100,9 @@ public final class ImageDecoder {
       if (warnings.truncated != null) {
         throw new ItemException(ItemStatus.TRUNCATED, "data ends early: " + warnings.truncated);
       }
+      if (warnings.corrupt != null) {
+        throw new ItemException(ItemStatus.CORRUPT, "damaged image data: " + warnings.corrupt);
+      }
       if (!format.endMarkerPresent(bytes)) {
         throw new ItemException(
             ItemStatus.TRUNCATED,
@@ -199,19 +202,28 @@ public final class ImageDecoder {
     return base;
   }
 
-  /** Catches the warnings decoders give instead of failing on truncated data. */
+  /**
+   * Catches the warnings decoders give instead of failing on damaged data: libjpeg's "Premature end
+   * of JPEG file" means truncation; its "Corrupt JPEG data: ..." (extraneous bytes, bad Huffman
+   * codes, a premature end of a data segment) means damage inside the file.
+   */
   private static final class WarningCollector implements IIOReadWarningListener {
     @Nullable String truncated;
+    @Nullable String corrupt;
 
     @Override
     public void warningOccurred(ImageReader source, String warning) {
       String w = warning.toLowerCase(Locale.ROOT);
-      if (truncated == null
-          && (w.contains("premature end")
-              || (w.contains("end of") && (w.contains("file") || w.contains("stream")))
-              || w.contains("truncated")
-              || w.contains("corrupt"))) {
-        truncated = warning;
+      if (w.contains("corrupt") && !w.contains("premature end of jpeg file")) {
+        if (corrupt == null) {
+          corrupt = warning;
+        }
+      } else if (w.contains("premature end")
+          || (w.contains("end of") && (w.contains("file") || w.contains("stream")))
+          || w.contains("truncated")) {
+        if (truncated == null) {
+          truncated = warning;
+        }
       }
     }
   }

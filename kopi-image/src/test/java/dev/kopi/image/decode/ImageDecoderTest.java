@@ -186,6 +186,22 @@ class ImageDecoderTest {
     assertStatus(() -> ImageFiles.read(real, false, 10), ItemStatus.UNSUPPORTED_FORMAT);
   }
 
+  /** Garbage inside a JPEG's entropy-coded data (structure intact) is corrupt, not truncated. */
+  @Test
+  void damagedJpegDataIsCorrupt() throws Exception {
+    byte[] full = SampleCorpus.jpeg(SampleCorpus.photo(400, 300, new Random(8)), 0.9f, false);
+    int sos = 0;
+    while (!((full[sos] & 0xFF) == 0xFF && (full[sos + 1] & 0xFF) == 0xDA)) {
+      sos++;
+    }
+    Random r = new Random(9);
+    byte[] damaged = full.clone();
+    for (int i = sos + 200; i < sos + 500; i++) {
+      damaged[i] = (byte) r.nextInt(0xFF); // never 0xFF: no marker is created
+    }
+    assertStatus(() -> decoder.decode(damaged, false), ItemStatus.CORRUPT);
+  }
+
   /** Every prefix of small JPEG, PNG and GIF files ends with a status; none escapes or hangs. */
   @Test
   void everyTruncationEndsInAStatus() throws Exception {
