@@ -247,6 +247,10 @@ final class Coordinator {
     }
   }
 
+  /**
+   * One step of driving: collect finished chunks, dispatch due retries, cut overdue items, and hand
+   * out as much work as the bounds allow. Never blocks (but for the input iterator itself).
+   */
   private void refill() {
     if (sourceDone && consumed == admitted) {
       return;
@@ -330,16 +334,7 @@ final class Coordinator {
     long waited = 0;
     try {
       while (true) {
-        drainCompletions();
-        long now = System.nanoTime();
-        dispatchDueRetries(now);
-        if (hasTimeouts) {
-          checkTimeouts(now);
-        }
-        pump();
-        if (failure != null) {
-          throw failure;
-        }
+        refill();
         if (takeFromSink()) {
           return true;
         }
