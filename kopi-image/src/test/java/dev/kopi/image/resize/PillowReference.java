@@ -1,5 +1,6 @@
 package dev.kopi.image.resize;
 
+import dev.kopi.image.testing.ReferencePython;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,13 +24,6 @@ import org.jspecify.annotations.Nullable;
  * the result bytes to one output file, which {@link Batch#result} reads back by offset.
  */
 final class PillowReference {
-  /**
-   * The interpreter with PIL and numpy: Debian's {@code /usr/bin/python3} with python3-pil and
-   * python3-numpy (not a pyenv shim on PATH), or the system property {@code kopi.pillow.python}.
-   */
-  static final Path PYTHON = Path.of(System.getProperty("kopi.pillow.python", "/usr/bin/python3"));
-
-  private static final String PROBE = "import PIL, numpy; print(PIL.__version__)";
 
   private static final String SCRIPT =
       """
@@ -58,49 +51,16 @@ final class PillowReference {
               out.write(r.tobytes())
       """;
 
-  private static @Nullable String probed;
-
   private PillowReference() {}
 
-  /**
-   * Returns null when {@link #PYTHON} can import PIL and numpy, otherwise why it cannot (for a
-   * JUnit assumption message). Probes once per JVM.
-   */
-  static synchronized @Nullable String unavailableReason() {
-    if (probed == null) {
-      probed = probe();
-    }
-    return probed.startsWith("ok ") ? null : probed;
+  /** Null when the reference Python can import PIL and numpy, else why not. */
+  static @Nullable String unavailableReason() {
+    return ReferencePython.unavailableReason();
   }
 
   /** The Pillow version found, or "unavailable". */
-  static synchronized String version() {
-    String reason = unavailableReason();
-    return reason == null && probed != null ? probed.substring(3) : "unavailable";
-  }
-
-  private static String probe() {
-    if (!Files.isExecutable(PYTHON)) {
-      return PYTHON + " not found; Pillow reference tests need Debian's python3-pil and numpy";
-    }
-    try {
-      Process p =
-          new ProcessBuilder(PYTHON.toString(), "-c", PROBE).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return PYTHON + " timed out importing PIL and numpy";
-      }
-      if (p.exitValue() != 0) {
-        return PYTHON + " cannot import PIL and numpy: " + out;
-      }
-      return "ok " + out;
-    } catch (IOException e) {
-      return PYTHON + " failed to start: " + e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted while probing " + PYTHON;
-    }
+  static String version() {
+    return ReferencePython.pillowVersion();
   }
 
   /**
@@ -227,19 +187,10 @@ final class PillowReference {
         offset += r.outputLength();
       }
     }
-    Path log = dir.resolve("python.log");
-    Process p =
-        new ProcessBuilder(PYTHON.toString(), "-c", SCRIPT, spec.toString(), output.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("Pillow reference run timed out");
-    }
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException(
-          "Pillow reference run failed: " + Files.readString(log, StandardCharsets.UTF_8));
+    try {
+      ReferencePython.run(SCRIPT, spec.toString(), output.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException("Pillow reference run failed: " + e.getMessage(), e);
     }
     long size = Files.size(output);
     if (size != offset) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs scripts on the machine's Debian Python ({@code /usr/bin/python3}, where {@code
@@ -17,8 +18,12 @@ import java.util.concurrent.TimeUnit;
  * #require()} is skipped with the reason, never passed silently.
  */
 public final class ReferencePython {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-  private static volatile @org.jspecify.annotations.Nullable String unavailable;
+  /** Debian's interpreter, or the one the system property {@code kopi.pillow.python} names. */
+  public static final Path PYTHON =
+      Path.of(System.getProperty("kopi.pillow.python", "/usr/bin/python3"));
+
+  private static volatile @Nullable String unavailable;
+  private static volatile String pillowVersion = "unavailable";
 
   private ReferencePython() {}
 
@@ -26,6 +31,18 @@ public final class ReferencePython {
   public static void require() {
     String why = unavailable();
     assumeTrue(why.isEmpty(), () -> "reference Python unavailable: " + why);
+  }
+
+  /** Why the reference cannot be used, or {@code null} when it can. Probes once per JVM. */
+  public static @Nullable String unavailableReason() {
+    String why = unavailable();
+    return why.isEmpty() ? null : why;
+  }
+
+  /** The Pillow version found, or "unavailable". */
+  public static String pillowVersion() {
+    unavailable();
+    return pillowVersion;
   }
 
   private static String unavailable() {
@@ -42,7 +59,7 @@ public final class ReferencePython {
       return PYTHON + " not found (apt-get install python3-numpy python3-pil)";
     }
     try {
-      run("import numpy, PIL.Image");
+      pillowVersion = run("import numpy, PIL; print(PIL.__version__)").strip();
       return "";
     } catch (IOException | RuntimeException e) {
       return "numpy or Pillow missing from "
