@@ -724,6 +724,14 @@ final class Coordinator {
   }
 
   private void completeFailed(Chunk c, int p, ErrorPolicy policy) {
+    if (listening) {
+      String name = specs[c.stage].name();
+      long index = c.index(p);
+      Throwable error = c.error(p);
+      if (error != null) {
+        notifyListener(() -> listener.onFailed(name, index, error));
+      }
+    }
     if (policy.mode() == ErrorPolicy.Mode.SKIP) {
       complete(c, p);
       return;

@@ -37,6 +37,12 @@ public interface RunListener {
   /** The item's function returned normally in {@code stage}. */
   default void onDone(String stage, long index) {}
 
+  /**
+   * The item failed for good in {@code stage} ({@code error} is what the function threw, or an
+   * {@link ItemTimeoutException}); {@link #onCompleted} follows, or the run fails under fail-fast.
+   */
+  default void onFailed(String stage, long index, Throwable error) {}
+
   /** The item failed in {@code stage} and will be tried again after {@code delayNanos}. */
   default void onRetried(String stage, long index, int attempt, Throwable error, long delayNanos) {}
 

@@ -589,6 +589,38 @@ abstract class PoolContractTest {
   }
 
   @Test
+  void listenerHearsOfRetriesAndFinalFailures() {
+    List<String> events = new ArrayList<>();
+    RunListener listener =
+        new RunListener() {
+          @Override
+          public void onRetried(
+              String stage, long index, int attempt, Throwable error, long delayNanos) {
+            events.add("retried " + index + " after attempt " + attempt);
+          }
+
+          @Override
+          public void onFailed(String stage, long index, Throwable error) {
+            events.add("failed " + index + " in " + stage + ": " + error.getMessage());
+          }
+        };
+    ErrorPolicy policy = ErrorPolicy.retry(2).backoff(Duration.ZERO, 1, Duration.ZERO).thenSkip();
+    try (MapRun<Integer, Integer> run =
+        pool.map(
+            List.of(0, 1, 2),
+            x -> {
+              if (x == 1) {
+                throw new IOException("down");
+              }
+              return x;
+            },
+            MapOptions.defaults().errorPolicy(policy).listener(listener))) {
+      assertThat(run.values().toList()).containsExactly(0, 2);
+    }
+    assertThat(events).containsExactly("retried 1 after attempt 1", "failed 1 in map: down");
+  }
+
+  @Test
   void anExceptionFromTheInputIteratorFailsTheRun() {
     java.util.Iterator<Integer> broken =
         new java.util.Iterator<>() {
