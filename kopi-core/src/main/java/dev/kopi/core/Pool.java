@@ -112,8 +112,10 @@ public sealed interface Pool extends AutoCloseable permits AbstractPool {
       Iterator<? extends T> items, ItemFunction<? super T, ? extends R> fn, MapOptions options);
 
   /**
-   * {@link #map(Iterator, ItemFunction, MapOptions)} over an iterable; a collection's size is used
-   * for chunking and progress.
+   * {@link #map(Iterator, ItemFunction, MapOptions)} over an iterable. A collection's size is used
+   * for chunking and progress. A random-access {@link java.util.List} is read by index from the
+   * workers themselves (the consuming thread never touches its items), so it must not change while
+   * the run lasts.
    */
   default <T extends @Nullable Object, R extends @Nullable Object> MapRun<T, R> map(
       Iterable<? extends T> items, ItemFunction<? super T, ? extends R> fn, MapOptions options) {
