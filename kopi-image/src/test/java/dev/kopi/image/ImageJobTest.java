@@ -210,6 +210,46 @@ class ImageJobTest {
         .contains(",decode_timeout,still decoding after the per-item timeout");
   }
 
+  /**
+   * A full disk stops the job with an error naming the cause and the way out, keeps what was
+   * finished, and a resume once there is room gives the same bytes as a run that never failed. The
+   * disk is a real tmpfs of 48 KiB, grown in place before the resume; mounting needs root (as in
+   * CI), and the test is skipped, with the reason, where it cannot mount.
+   */
+  @Test
+  void aFullDiskIsAClearErrorAndTheJobResumesOnceThereIsRoom() throws Exception {
+    Path reference = dir.resolve("ref.npy");
+    ImageJob.run(options(reference).build(), RunListener.NONE);
+    Path disk = dir.resolve("disk");
+    Files.createDirectories(disk);
+    String mounted = sh("mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", disk.toString());
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mounted.isEmpty(), () -> "cannot mount a tmpfs here (needs root): " + mounted);
+    try {
+      Path out = disk.resolve("full.npy");
+      assertThatThrownBy(() -> ImageJob.run(options(out).build(), RunListener.NONE))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("No space left on device");
+      assertThat(disk.resolve("full.npy.journal")).exists();
+      assertThat(out).doesNotExist();
+      assertThat(sh("mount", "-o", "remount,size=4m", disk.toString())).isEmpty();
+      ImageJobReport resumed = ImageJob.run(options(out).resume(true).build(), RunListener.NONE);
+      assertThat(resumed.resumedRows()).isPositive();
+      assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(reference));
+      assertThat(Files.readAllBytes(disk.resolve("full.index.csv")))
+          .isEqualTo(Files.readAllBytes(dir.resolve("ref.index.csv")));
+    } finally {
+      sh("umount", disk.toString());
+    }
+  }
+
+  /** Runs a command; returns "" on success, else its output and exit code. */
+  private static String sh(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return p.waitFor() == 0 ? "" : output.strip() + " (exit " + p.exitValue() + ")";
+  }
+
   @Test
   void maxFailuresStopsTheJobAndKeepsItResumable() throws Exception {
     Path out = dir.resolve("strict.npy");
