@@ -75,6 +75,7 @@ final class Chunk extends Task {
   // Driver-only bookkeeping.
   long dueNanos; // for retries: when to dispatch
   int readPos; // next position the next stage takes from (ready queue)
+  int sinkPending; // items of this chunk in the sink, not yet delivered
   int sinkPos; // next position the unordered sink emits
 
   // Soft-timeout protocol, guarded by this; used only when the stage has an item timeout.

@@ -89,6 +89,8 @@ final class Coordinator {
   private final boolean[] cpuMeasured;
   private final LatencyHistogram[] stageLatency;
   private final boolean hasTimeouts;
+  private final int holdLimit;
+  private int sinkChunks; // chunks with items in the sink, not yet delivered
   private final long watchdogPeriodNanos;
 
   private final PriorityQueue<Chunk> retries =
@@ -174,6 +176,11 @@ final class Coordinator {
       ready.add(new ArrayDeque<>());
     }
     this.hasTimeouts = timeouts;
+    int chunks = 0;
+    for (int m : maxChunks) {
+      chunks = (int) Math.min(Integer.MAX_VALUE / 2, (long) chunks + m);
+    }
+    this.holdLimit = 2 * chunks;
     this.watchdogPeriodNanos =
         timeouts ? Math.max(TimeUnit.MILLISECONDS.toNanos(1), minTimeout / 10) : 0;
     this.control = new Control(rts);
@@ -304,6 +311,7 @@ final class Coordinator {
       runChunk = c;
       runPos = currentPos + 1;
       runLeft = ringLen[slot] - 1;
+      delivered(c, ringLen[slot]);
       consumed++;
       return true;
     }
@@ -319,8 +327,37 @@ final class Coordinator {
         }
       }
       sink.pollFirst();
+      delivered(c, c.sinkPending);
     }
     return false;
+  }
+
+  /** Books chunk c's items as placed in the sink. */
+  private void toSink(Chunk c, int items) {
+    if (c.sinkPending == 0) {
+      sinkChunks++;
+    }
+    c.sinkPending += items;
+  }
+
+  /** Books {@code items} of chunk c as taken out of the sink. */
+  private void delivered(Chunk c, int items) {
+    c.sinkPending -= items;
+    if (c.sinkPending == 0) {
+      sinkChunks--;
+    }
+  }
+
+  /**
+   * Chunks holding admitted items anywhere in the run: queued or running, finished and waiting for
+   * the next stage, or finished and waiting for the consumer.
+   */
+  private int heldChunks() {
+    int held = sinkChunks;
+    for (int k = 0; k <= last; k++) {
+      held += inflight.get(k).size() + ready.get(k).size();
+    }
+    return held;
   }
 
   /** Whether position p of chunk c is one the sink delivers. */
@@ -406,7 +443,10 @@ final class Coordinator {
       }
       Chunk c;
       if (k == 0) {
-        if (sourceDone) {
+        // Admission is also bounded in chunks, so that memory stays small when items are big
+        // (one item per chunk) whatever maxInFlight says. Only admission waits on it: items
+        // already in the run always move on, so an ordered run cannot deadlock on it.
+        if (sourceDone || heldChunks() >= holdLimit) {
           return;
         }
         long windowRoom = window - (admitted - consumed);
@@ -687,6 +727,7 @@ final class Coordinator {
         r[slot] = c;
         ringPos[slot] = 0;
         ringLen[slot] = n;
+        toSink(c, n);
       } else {
         for (int p = 0; p < n; p++) {
           int slot = (int) (c.index(p) & mask);
@@ -694,9 +735,11 @@ final class Coordinator {
           ringPos[slot] = p;
           ringLen[slot] = 1;
         }
+        toSink(c, n);
       }
     } else {
       sink.addLast(c);
+      toSink(c, n);
     }
   }
 
@@ -718,8 +761,12 @@ final class Coordinator {
       ring[slot] = c;
       ringPos[slot] = p;
       ringLen[slot] = 1;
-    } else if (sink.peekLast() != c) {
-      sink.addLast(c);
+      toSink(c, 1);
+    } else {
+      if (sink.peekLast() != c) {
+        sink.addLast(c);
+      }
+      toSink(c, 1);
     }
   }
 

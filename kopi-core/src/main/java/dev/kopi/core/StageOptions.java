@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  *       bound: input is pulled lazily and never further ahead than this.
  *   <li>{@link #chunksPerWorker(int)}, default 4: how many chunks per worker may be in flight at
  *       once, enough to keep every worker busy while results are handed over; with {@link
- *       Chunking#auto()} it also caps the chunk size so that work stays balanced.
+ *       Chunking#auto()} it also caps the chunk size so that work stays balanced. A run also stops
+ *       admitting input while it holds twice the chunks its stages may have in flight (counting
+ *       finished ones not yet handed on), so slow, big items (one per chunk) stay few whatever
+ *       {@code maxInFlight} allows.
  *   <li>{@link #chunking(Chunking)}, default {@link Chunking#auto()}.
  *   <li>{@link #errorPolicy(ErrorPolicy)}, default {@link ErrorPolicy#failFast()}.
  *   <li>{@link #itemTimeout(Duration)}, default none: a <em>soft</em> per-item time limit; see

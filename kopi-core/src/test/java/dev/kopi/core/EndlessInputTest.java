@@ -56,6 +56,47 @@ class EndlessInputTest {
     assertThat(checksum).isEqualTo(6_000L * MIB);
   }
 
+  /**
+   * With the default item bound (65,536), slow items are still held back: admission is also bounded
+   * in chunks (twice the chunks the workers may have in flight), so a slow consumer of big, slow
+   * results never has more than a few of them pending.
+   */
+  @ParameterizedTest(name = "ordered={0}")
+  @ValueSource(booleans = {true, false})
+  void slowItemsAreHeldBackByTheChunkBoundToo(boolean ordered) {
+    long[] pulled = {0};
+    Iterator<Integer> endless =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return true;
+          }
+
+          @Override
+          public Integer next() {
+            return (int) pulled[0]++;
+          }
+        };
+    int maxPending = 0;
+    try (Pool pool = Pool.cpu(2);
+        MapRun<Integer, byte[]> run =
+            pool.map(
+                endless,
+                x -> {
+                  PipelineTest.spinMillis(1);
+                  return new byte[MIB];
+                },
+                MapOptions.defaults().ordered(ordered))) {
+      for (int consumed = 1; consumed <= 150; consumed++) {
+        assertThat(run.next().value()).hasSize(MIB);
+        PipelineTest.spinMillis(4); // a consumer slower than the workers
+        maxPending = (int) Math.max(maxPending, pulled[0] - consumed);
+      }
+    }
+    // 2 workers x 4 chunks per worker x 2 = 16 chunks of one slow item each.
+    assertThat(maxPending).isLessThanOrEqualTo(16);
+  }
+
   @ParameterizedTest(name = "ordered={0}")
   @ValueSource(booleans = {true, false})
   void anEndlessStreamIsClosedWithTheRun(boolean ordered) {
