@@ -17,22 +17,27 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Design</h2>
  *
- * <p>There is no scheduler thread. The thread that consumes the results drives the run: each time
- * it asks for a result and none is ready, it collects finished chunks, decides retries and
- * timeouts, hands ready items on to the next stage, pulls more input, and only then waits for the
- * next finished chunk (or, if it is itself a worker of the stage's CPU pool, runs a waiting chunk
- * inline instead of blocking). So all the run's state (buffers, counters, chunk sizes, statistics)
- * belongs to one thread and needs no locks; the only shared structures are each pool's task queue
- * (driver to workers) and the run's completion queue (workers to driver). Input is pulled only from
- * the consumer's thread, which is why a run never reads further ahead than its bounds and stops
- * reading the moment the consumer stops asking.
+ * <p>There is no scheduler thread. The thread that consumes the results drives the run: between
+ * chunks of results, and whenever none is ready, it collects finished chunks, decides retries and
+ * timeouts, hands ready items on to the next stage and pulls more input ({@link #refill}); only
+ * when nothing is ready does it wait for the next finished chunk (or, if it is itself a worker of
+ * the stage's CPU pool, run a waiting chunk inline instead of blocking). So all the run's state
+ * (buffers, counters, chunk sizes, statistics) belongs to one thread and needs no locks; the only
+ * shared structures are each pool's task queue (driver to workers) and the run's completion queue
+ * (workers to driver). Input is pulled only from the consumer's thread, which is why a run never
+ * reads further ahead than its bounds and stops reading the moment the consumer stops asking.
  *
  * <h2>Bounds</h2>
  *
  * <ul>
  *   <li>The <em>window</em>: items admitted from the input and not yet delivered to the consumer.
- *       For ordered output this is also the reorder buffer (a ring indexed by item index), so one
- *       slow item can hold back at most a window of finished ones.
+ *       For ordered output this is also the reorder buffer (a ring indexed by item index, holding
+ *       one entry per run of consecutive finished items), so one slow item can hold back at most a
+ *       window of finished ones.
+ *   <li>Held chunks: admission also stops while the run holds twice the chunks its stages may have
+ *       in flight (queued, running, or finished and not yet handed on or delivered). Only admission
+ *       waits on this, so items in the run always move on and ordered runs cannot deadlock on it;
+ *       it keeps slow, big items (one per chunk) few.
  *   <li>Per stage: items admitted to the stage and not yet handed on ({@code maxInFlight}, which
  *       includes finished items waiting for the next stage: that is the bounded queue between
  *       stages and what gives backpressure), and chunks queued or running ({@code chunksPerWorker *
@@ -41,13 +46,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Item lifecycle</h2>
  *
- * <p>An item enters stage 0 in a chunk built from the input; when its chunk returns it is OK
- * (handed to the next stage's ready queue, or to the sink after the last stage), FAILED (retried in
- * a chunk of its own after a backoff, or final), TIMED_OUT (final), or SKIPPED (never ran: only
- * after a fail-fast failure or a close). A final failure under fail-fast cancels everything and is
- * rethrown; under skip it goes to the sink as a result. Every admitted item reaches the sink
- * exactly once, so the run is complete when the input is exhausted and the consumer has received as
- * many items as were admitted.
+ * <p>An item enters stage 0 in a chunk built from the input (for a random-access list, just a range
+ * of it, which the worker reads); when its chunk returns it is OK (handed to the next stage's ready
+ * queue, or to the sink after the last stage), FAILED (retried in a chunk of its own after a
+ * backoff, or final), TIMED_OUT (final), or SKIPPED (never ran: only after a fail-fast failure or a
+ * close). A final failure under fail-fast cancels everything and is rethrown; under skip it goes to
+ * the sink as a result. Every admitted item reaches the sink exactly once, so the run is complete
+ * when the input is exhausted and the consumer has received as many items as were admitted.
  */
 final class Coordinator {
   private static final Cleaner CLEANER = Cleaner.create();
