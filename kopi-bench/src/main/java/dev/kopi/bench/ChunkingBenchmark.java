@@ -3,7 +3,6 @@ package dev.kopi.bench;
 import dev.kopi.core.Chunking;
 import dev.kopi.core.MapOptions;
 import dev.kopi.core.Pool;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -71,11 +70,7 @@ public class ChunkingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      List<Integer> l = new ArrayList<>(items);
-      for (int i = 0; i < items; i++) {
-        l.add(i);
-      }
-      list = List.copyOf(l);
+      list = Inputs.boxedRange(items);
     }
   }
 

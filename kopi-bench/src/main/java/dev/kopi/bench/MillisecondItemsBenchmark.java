@@ -2,7 +2,6 @@ package dev.kopi.bench;
 
 import dev.kopi.core.MapOptions;
 import dev.kopi.core.Pool;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -122,11 +121,7 @@ public class MillisecondItemsBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      List<Integer> l = new ArrayList<>(items);
-      for (int i = 0; i < items; i++) {
-        l.add(i);
-      }
-      list = List.copyOf(l);
+      list = Inputs.boxedRange(items);
 
       // Warm up for a fixed time, not a fixed count: on a busy machine the JIT's compiler threads
       // are slow to install the C2 code, and timing C1 code would calibrate far too few iterations.

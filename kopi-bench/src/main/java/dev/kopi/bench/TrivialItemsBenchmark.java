@@ -108,11 +108,7 @@ public class TrivialItemsBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      List<Integer> l = new ArrayList<>(items);
-      for (int i = 0; i < items; i++) {
-        l.add(i);
-      }
-      list = List.copyOf(l);
+      list = Inputs.boxedRange(items);
     }
   }
 

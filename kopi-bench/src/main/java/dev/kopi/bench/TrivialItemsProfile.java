@@ -7,7 +7,6 @@ import dev.kopi.core.Pool;
 import dev.kopi.core.RunStats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,11 +45,7 @@ public final class TrivialItemsProfile {
                 : MapOptions.defaults().chunkSize(Integer.parseInt(chunking)))
             .ordered(ordered);
 
-    List<Integer> list = new ArrayList<>(items);
-    for (int i = 0; i < items; i++) {
-      list.add(i);
-    }
-    list = List.copyOf(list);
+    List<Integer> list = Inputs.boxedRange(items);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long sink = 0;
     System.out.printf(

@@ -2,20 +2,13 @@ package dev.kopi.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   private int kopi(String... args) {
-    return new CommandLine(new Main())
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
+    return cli.kopi(args);
   }
 
   @Test
@@ -27,16 +20,16 @@ class MainTest {
 
     assertThat(kopi("--version")).isZero();
 
-    assertThat(out.toString()).startsWith("kopi " + expected + System.lineSeparator());
+    assertThat(cli.out()).startsWith("kopi " + expected + System.lineSeparator());
     assertThat(Main.version()).isEqualTo(expected);
-    assertThat(err.toString()).isEmpty();
+    assertThat(cli.err()).isEmpty();
   }
 
   @Test
   void helpListsTheDemoCommand() {
     assertThat(kopi("--help")).isZero();
 
-    assertThat(out.toString())
+    assertThat(cli.out())
         .startsWith("Usage: kopi")
         .containsPattern("(?m)^\\s+demo\\s+\\S")
         .contains("--version");
@@ -46,7 +39,7 @@ class MainTest {
   void helpSubcommandShowsTheDemoOptions() {
     assertThat(kopi("help", "demo")).isZero();
 
-    assertThat(out.toString())
+    assertThat(cli.out())
         .contains("Usage: kopi demo")
         .contains("--items=N", "--cpu-ms=MS", "--io-ms=MS", "--io-concurrency=C")
         .contains("--workers=W", "--seed=S", "--no-progress");
@@ -56,14 +49,14 @@ class MainTest {
   void noSubcommandIsAUsageError() {
     assertThat(kopi()).isEqualTo(2);
 
-    assertThat(err.toString()).contains("Missing required subcommand").contains("Usage: kopi");
-    assertThat(out.toString()).isEmpty();
+    assertThat(cli.err()).contains("Missing required subcommand").contains("Usage: kopi");
+    assertThat(cli.out()).isEmpty();
   }
 
   @Test
   void unknownOptionIsAUsageError() {
     assertThat(kopi("--frobnicate")).isEqualTo(2);
 
-    assertThat(err.toString()).contains("Unknown option: '--frobnicate'");
+    assertThat(cli.err()).contains("Unknown option: '--frobnicate'");
   }
 }

@@ -48,9 +48,4 @@ final class ChunkSizer {
     double perItem = (double) busyNanos / items;
     nanosPerItem = nanosPerItem < 0 ? perItem : (1 - WEIGHT) * nanosPerItem + WEIGHT * perItem;
   }
-
-  /** The current estimate of the time per item, or -1 before the first measurement. */
-  double nanosPerItem() {
-    return nanosPerItem;
-  }
 }

@@ -2,7 +2,6 @@ package dev.kopi.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Iterator;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,19 +19,8 @@ class EndlessInputTest {
   @ValueSource(booleans = {true, false})
   void endlessInputRunsInConstantMemory(boolean ordered) {
     int bound = 32;
-    long[] pulled = {0};
-    Iterator<Integer> endless =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return true;
-          }
-
-          @Override
-          public Integer next() {
-            return (int) pulled[0]++;
-          }
-        };
+    PoolContractTest.CountingIterator endless =
+        new PoolContractTest.CountingIterator(Integer.MAX_VALUE);
     assertThat(Runtime.getRuntime().maxMemory()).isLessThanOrEqualTo(600L * MIB);
     long consumed = 0;
     long checksum = 0;
@@ -50,7 +38,7 @@ class EndlessInputTest {
         byte[] b = run.next().value();
         checksum += b.length;
         consumed++;
-        assertThat(pulled[0] - consumed).isLessThanOrEqualTo(bound);
+        assertThat(endless.pulled() - consumed).isLessThanOrEqualTo(bound);
       }
     }
     assertThat(checksum).isEqualTo(6_000L * MIB);
@@ -64,19 +52,8 @@ class EndlessInputTest {
   @ParameterizedTest(name = "ordered={0}")
   @ValueSource(booleans = {true, false})
   void slowItemsAreHeldBackByTheChunkBoundToo(boolean ordered) {
-    long[] pulled = {0};
-    Iterator<Integer> endless =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return true;
-          }
-
-          @Override
-          public Integer next() {
-            return (int) pulled[0]++;
-          }
-        };
+    PoolContractTest.CountingIterator endless =
+        new PoolContractTest.CountingIterator(Integer.MAX_VALUE);
     int maxPending = 0;
     try (Pool pool = Pool.cpu(2);
         MapRun<Integer, byte[]> run =
@@ -90,7 +67,7 @@ class EndlessInputTest {
       for (int consumed = 1; consumed <= 150; consumed++) {
         assertThat(run.next().value()).hasSize(MIB);
         PipelineTest.spinMillis(4); // a consumer slower than the workers
-        maxPending = (int) Math.max(maxPending, pulled[0] - consumed);
+        maxPending = (int) Math.max(maxPending, endless.pulled() - consumed);
       }
     }
     // 2 workers x 4 chunks per worker x 2 = 16 chunks of one slow item each.

@@ -2,32 +2,25 @@ package dev.kopi.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kopi.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.kopi.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 class DemoCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   private int kopi(String... args) {
-    return new CommandLine(new Main())
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
+    return cli.kopi(args);
   }
 
   @Test
   void smallDemoReportsEveryPartAndAgreeingChecksums() {
     assertThat(kopi("demo", "--items", "20", "--cpu-ms", "1", "--io-ms", "2", "--workers", "2"))
-        .as("exit code; stderr: %s", err)
+        .as("exit code; stderr: %s", cli.err())
         .isZero();
 
-    String report = out.toString();
+    String report = cli.out();
     assertThat(report)
         .contains("demo: 20 items per workload, seed 42")
         .contains("(a) CPU-bound: 20 items x 1 ms of arithmetic; plain loop vs Pool.cpu(2).map")
@@ -55,7 +48,7 @@ class DemoCommandTest {
     assertThat(report).doesNotContain("MISMATCH");
 
     // Not a terminal here: plain progress lines, one final line per run.
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("demo-cpu/sequential: done, 20 items in")
         .contains("demo-cpu/kopi: done, 20 items in")
         .contains("demo-io/sequential: done, 20 items in")
@@ -79,14 +72,14 @@ class DemoCommandTest {
                 "--io-concurrency",
                 "1",
                 "--no-progress"))
-        .as("exit code; stderr: %s", err)
+        .as("exit code; stderr: %s", cli.err())
         .isZero();
 
-    assertThat(out.toString())
+    assertThat(cli.out())
         .contains("Pool.cpu(1).map")
         .contains("Pool.io(1).map")
         .contains("n/a: the Karp-Flatt metric needs at least 2 workers");
-    assertThat(err.toString()).isEmpty();
+    assertThat(cli.err()).isEmpty();
   }
 
   @ParameterizedTest
@@ -104,15 +97,15 @@ class DemoCommandTest {
       String option, String value, String message) {
     assertThat(kopi("demo", option, value)).isEqualTo(2);
 
-    assertThat(err.toString()).startsWith(message).contains("Usage: kopi demo");
-    assertThat(out.toString()).as("nothing ran").isEmpty();
+    assertThat(cli.err()).startsWith(message).contains("Usage: kopi demo");
+    assertThat(cli.out()).as("nothing ran").isEmpty();
   }
 
   @Test
   void nonNumbersAreUsageErrors() {
     assertThat(kopi("demo", "--items", "many")).isEqualTo(2);
 
-    assertThat(err.toString()).contains("--items").contains("'many' is not an int");
-    assertThat(out.toString()).isEmpty();
+    assertThat(cli.err()).contains("--items").contains("'many' is not an int");
+    assertThat(cli.out()).isEmpty();
   }
 }

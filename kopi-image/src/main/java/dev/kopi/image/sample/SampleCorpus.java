@@ -274,7 +274,11 @@ public final class SampleCorpus {
   }
 
   private static BufferedImage convert(BufferedImage src, int type) {
-    BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), type);
+    return drawOnto(src, new BufferedImage(src.getWidth(), src.getHeight(), type));
+  }
+
+  /** Draws {@code src} onto {@code out}, converting colours to {@code out}'s type; returns out. */
+  private static BufferedImage drawOnto(BufferedImage src, BufferedImage out) {
     Graphics2D g = out.createGraphics();
     try {
       g.drawImage(src, 0, 0, null);
@@ -287,13 +291,7 @@ public final class SampleCorpus {
   private static BufferedImage withAlpha(BufferedImage src, Random r) {
     int w = src.getWidth();
     int h = src.getHeight();
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_4BYTE_ABGR);
-    Graphics2D g = out.createGraphics();
-    try {
-      g.drawImage(src, 0, 0, null);
-    } finally {
-      g.dispose();
-    }
+    BufferedImage out = convert(src, BufferedImage.TYPE_4BYTE_ABGR);
     // A soft vignette of transparency, like a cut-out product shot (ABGR: alpha is byte 0).
     byte[] abgr = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
     double cx = w * (0.3 + 0.4 * r.nextDouble());
@@ -331,15 +329,9 @@ public final class SampleCorpus {
       rr[n] = gg[n] = bb[n] = (byte) v;
     }
     IndexColorModel icm = new IndexColorModel(8, 256, rr, gg, bb);
-    BufferedImage out =
-        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_BYTE_INDEXED, icm);
-    Graphics2D g = out.createGraphics();
-    try {
-      g.drawImage(src, 0, 0, null);
-    } finally {
-      g.dispose();
-    }
-    return out;
+    return drawOnto(
+        src,
+        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_BYTE_INDEXED, icm));
   }
 
   /** Inserts an APP1 Exif segment with the given orientation right after SOI. */
