@@ -1,0 +1,204 @@
+package dev.kopi.image.jpeg;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Reads entropy-coded data: a 64-bit buffer, most significant bit first, refilled eight bytes at a
+ * time when none of them is 0xFF (the common case), and byte by byte otherwise, to undo byte
+ * stuffing ({@code FF 00}) and stop at markers.
+ *
+ * <p>At a marker or at the end of the data the buffer is padded with zero bits, as libjpeg does;
+ * the padding is counted so that a decoder that goes on to <em>consume</em> it can be told that the
+ * segment ended early ({@link #overran()}), which is damage, not a picture.
+ */
+final class BitReader {
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private final byte[] data;
+  private final int end;
+  int pos;
+  long buf;
+  int bits;
+
+  /** Zero bits added past the segment's real data; when {@code bits < padded}, some were used. */
+  int padded;
+
+  /** Whether the padding was added because the data ended (rather than at a marker). */
+  boolean hitEnd;
+
+  byte[] data() {
+    return data;
+  }
+
+  BitReader(byte[] data, int start, int end) {
+    this.data = data;
+    this.end = end;
+    this.pos = start;
+  }
+
+  /** Brings the buffer to at least 57 bits. */
+  void fill() {
+    if (bits > 56) {
+      return;
+    }
+    int p = pos;
+    if (padded == 0 && p + 8 <= end) {
+      long w = (long) LONG_BE.get(data, p);
+      // A byte of w is 0xFF exactly when that byte of ~w is zero (the classic haszero test).
+      long inv = ~w;
+      if (((inv - 0x0101010101010101L) & w & 0x8080808080808080L) == 0) {
+        int k = (64 - bits) >>> 3;
+        buf |= (w >>> (64 - 8 * k)) << (64 - bits - 8 * k);
+        bits += 8 * k;
+        pos = p + k;
+        return;
+      }
+    }
+    fillSlow();
+  }
+
+  private void fillSlow() {
+    while (bits <= 56) {
+      int b;
+      if (padded > 0 || pos >= end) {
+        if (pos >= end) {
+          hitEnd = true;
+        }
+        b = 0;
+        padded += 8;
+      } else {
+        b = data[pos] & 0xFF;
+        if (b == 0xFF) {
+          if (pos + 1 >= end) {
+            hitEnd = true;
+            b = 0;
+            padded += 8;
+          } else if (data[pos + 1] == 0) {
+            pos += 2;
+          } else {
+            // A marker (or a fill byte before one): the segment's data ends here.
+            b = 0;
+            padded += 8;
+          }
+        } else {
+          pos++;
+        }
+      }
+      buf |= ((long) b) << (56 - bits);
+      bits += 8;
+    }
+  }
+
+  /** Whether the decoder consumed padding: the segment's data ran out before its blocks did. */
+  boolean overran() {
+    return bits < padded;
+  }
+
+  /** Decodes one Huffman symbol. */
+  int decode(Huffman h) throws JpegException {
+    if (bits < 32) {
+      fill();
+    }
+    int e = h.fast[(int) (buf >>> (64 - Huffman.FAST_BITS))];
+    if (e != 0) {
+      int len = e >>> 8;
+      buf <<= len;
+      bits -= len;
+      return e & 0xFF;
+    }
+    return decodeSlow(h);
+  }
+
+  private int decodeSlow(Huffman h) throws JpegException {
+    int len = Huffman.FAST_BITS + 1;
+    int code = (int) (buf >>> (64 - len));
+    while (code > h.maxCode[len]) {
+      len++;
+      code = (int) (buf >>> (64 - len));
+    }
+    if (len > 16) {
+      throw JpegException.corrupt("corrupt entropy-coded data: no Huffman code matches");
+    }
+    buf <<= len;
+    bits -= len;
+    return h.values[h.valOffset[len] + code] & 0xFF;
+  }
+
+  /**
+   * Reads {@code s} bits (0..16) as a JPEG "receive and extend": the signed value they code. The
+   * caller has made sure that enough bits are buffered (one {@link #decode} call guarantees 16).
+   */
+  int receiveExtend(int s) {
+    if (s == 0) {
+      return 0;
+    }
+    if (bits < s) {
+      fill();
+    }
+    int v = (int) (buf >>> (64 - s));
+    buf <<= s;
+    bits -= s;
+    return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+  }
+
+  /** Reads {@code s} bits (1..16) as an unsigned number. */
+  int bits(int s) {
+    if (bits < s) {
+      fill();
+    }
+    int v = (int) (buf >>> (64 - s));
+    buf <<= s;
+    bits -= s;
+    return v;
+  }
+
+  /** Skips {@code s} bits (0..16). */
+  void skip(int s) {
+    if (bits < s) {
+      fill();
+    }
+    buf <<= s;
+    bits -= s;
+  }
+
+  /**
+   * Finishes a segment at a restart marker or the end of a scan: the unread bits must be no more
+   * than the padding of the last byte. Returns the position of the next marker.
+   */
+  int finishSegment() throws JpegException {
+    if (overran()) {
+      throw hitEnd
+          ? JpegException.truncated("the file ends inside the image data; it was probably cut off")
+          : JpegException.corrupt(
+              "corrupt JPEG data: a data segment ends early (premature end of data segment)");
+    }
+    int unreadBits = bits - padded;
+    // Whole bytes left in the buffer were never used: extraneous data before the marker.
+    int extraneous = unreadBits >>> 3;
+    int p = pos;
+    while (p < end && !(data[p] == (byte) 0xFF && p + 1 < end && data[p + 1] != 0)) {
+      p++;
+      extraneous++;
+    }
+    if (extraneous > 0) {
+      throw JpegException.corrupt(
+          "corrupt JPEG data: " + extraneous + " extraneous bytes before a marker");
+    }
+    if (p >= end) {
+      throw JpegException.truncated("the file ends inside the image data; it was probably cut off");
+    }
+    return p;
+  }
+
+  /** Starts a new segment at {@code start}. */
+  void reset(int start) {
+    pos = start;
+    buf = 0;
+    bits = 0;
+    padded = 0;
+    hitEnd = false;
+  }
+}

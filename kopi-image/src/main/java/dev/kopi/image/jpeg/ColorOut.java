@@ -1,0 +1,234 @@
+package dev.kopi.image.jpeg;
+
+/**
+ * Turns decoded component planes into interleaved RGB: upsamples each component to the output
+ * resolution the way libjpeg-turbo does (its "fancy" triangle filters where it uses them, sample
+ * replication elsewhere), converts the colour space with libjpeg's integer tables, and maps CMYK to
+ * RGB the way Pillow's {@code convert("RGB")} does.
+ */
+final class ColorOut {
+  private ColorOut() {}
+
+  /** The stored colour space. */
+  enum Space {
+    GREY,
+    YCBCR,
+    RGB,
+    CMYK,
+    YCCK
+  }
+
+  private static final int SCALEBITS = 16;
+  private static final int ONE_HALF = 1 << (SCALEBITS - 1);
+  private static final int[] CR_R = new int[256];
+  private static final int[] CB_B = new int[256];
+  private static final int[] CR_G = new int[256];
+  private static final int[] CB_G = new int[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      int x = i - 128;
+      CR_R[i] = (fix(1.40200) * x + ONE_HALF) >> SCALEBITS;
+      CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALEBITS;
+      CR_G[i] = -fix(0.71414) * x;
+      CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+    }
+  }
+
+  private static int fix(double x) {
+    return (int) (x * (1L << SCALEBITS) + 0.5);
+  }
+
+  private static int clamp(int x) {
+    return x < 0 ? 0 : x > 255 ? 255 : x;
+  }
+
+  static byte[] render(
+      Component[] components, Space space, int outW, int outH, int hMax, int vMax, int minScaled) {
+    int n = components.length;
+    Upsampler[] up = new Upsampler[n];
+    for (int i = 0; i < n; i++) {
+      up[i] = new Upsampler(components[i], outW, hMax, vMax, minScaled);
+    }
+    byte[] out = new byte[Math.multiplyExact(outW * 3, outH)];
+    byte[][] rows = new byte[n][];
+    int[] offs = new int[n];
+    for (int y = 0, o = 0; y < outH; y++, o += 3 * outW) {
+      for (int i = 0; i < n; i++) {
+        rows[i] = up[i].row(y);
+        offs[i] = up[i].rowOffset;
+      }
+      switch (space) {
+        case GREY -> grey(rows[0], offs[0], out, o, outW);
+        case YCBCR -> ycc(rows, offs, out, o, outW);
+        case RGB -> rgb(rows, offs, out, o, outW);
+        case CMYK, YCCK -> cmyk(rows, offs, out, o, outW, space == Space.YCCK);
+      }
+    }
+    return out;
+  }
+
+  private static void grey(byte[] g, int go, byte[] out, int o, int w) {
+    for (int x = 0; x < w; x++, o += 3) {
+      byte v = g[go + x];
+      out[o] = v;
+      out[o + 1] = v;
+      out[o + 2] = v;
+    }
+  }
+
+  private static void ycc(byte[][] rows, int[] offs, byte[] out, int o, int w) {
+    byte[] yr = rows[0];
+    byte[] cbr = rows[1];
+    byte[] crr = rows[2];
+    int yo = offs[0];
+    int cbo = offs[1];
+    int cro = offs[2];
+    for (int x = 0; x < w; x++, o += 3) {
+      int y = yr[yo + x] & 0xFF;
+      int cb = cbr[cbo + x] & 0xFF;
+      int cr = crr[cro + x] & 0xFF;
+      out[o] = (byte) clamp(y + CR_R[cr]);
+      out[o + 1] = (byte) clamp(y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
+      out[o + 2] = (byte) clamp(y + CB_B[cb]);
+    }
+  }
+
+  private static void rgb(byte[][] rows, int[] offs, byte[] out, int o, int w) {
+    for (int x = 0; x < w; x++, o += 3) {
+      out[o] = rows[0][offs[0] + x];
+      out[o + 1] = rows[1][offs[1] + x];
+      out[o + 2] = rows[2][offs[2] + x];
+    }
+  }
+
+  /**
+   * CMYK as stored by Adobe applications is inverted; Pillow assumes so for every CMYK JPEG and
+   * then converts with {@code 255 - k' - c' * (255 - k') / 255}. YCCK is first turned back into
+   * stored CMYK the way libjpeg does ({@code 255 - rgb(ycc)}).
+   */
+  private static void cmyk(byte[][] rows, int[] offs, byte[] out, int o, int w, boolean ycck) {
+    for (int x = 0; x < w; x++, o += 3) {
+      int c = rows[0][offs[0] + x] & 0xFF;
+      int m = rows[1][offs[1] + x] & 0xFF;
+      int ye = rows[2][offs[2] + x] & 0xFF;
+      int k = rows[3][offs[3] + x] & 0xFF;
+      if (ycck) {
+        int y = c;
+        int cb = m;
+        int cr = ye;
+        c = 255 - clamp(y + CR_R[cr]);
+        m = 255 - clamp(y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
+        ye = 255 - clamp(y + CB_B[cb]);
+      }
+      // Pillow's "CMYK;I" raw mode inverts all four; then cmyk2rgb with nk = 255 - k.
+      int nk = k;
+      out[o] = (byte) clamp(nk - mulDiv255(255 - c, nk));
+      out[o + 1] = (byte) clamp(nk - mulDiv255(255 - m, nk));
+      out[o + 2] = (byte) clamp(nk - mulDiv255(255 - ye, nk));
+    }
+  }
+
+  private static int mulDiv255(int a, int b) {
+    int t = a * b + 128;
+    return ((t >> 8) + t) >> 8;
+  }
+
+  /**
+   * Produces one component's rows at the output resolution. Ratios of 2 use libjpeg-turbo's
+   * triangle ("fancy") filters when it would (not at 1/8, where it turns them off), other integral
+   * ratios replicate samples. Rows above and below the plane's data repeat its edge rows, as
+   * libjpeg's context rows do.
+   */
+  static final class Upsampler {
+    private final Component c;
+    private final int rh;
+    private final int rv;
+    private final boolean fancyH;
+    private final boolean fancyV;
+    private final byte[] buf;
+    private final int[] colSums;
+    int rowOffset;
+
+    Upsampler(Component c, int outW, int hMax, int vMax, int minScaled) {
+      this.c = c;
+      this.rh = hMax * minScaled / (c.h * c.scaled);
+      this.rv = vMax * minScaled / (c.v * c.scaled);
+      boolean fancy = minScaled > 1;
+      boolean h2 = rh == 2 && fancy && c.width > 2;
+      this.fancyV = rv == 2 && fancy && (rh == 1 || h2);
+      this.fancyH = h2 && (rv == 1 || fancyV);
+      this.buf = new byte[Math.max(outW, c.width * rh) + 2];
+      this.colSums = new int[c.width];
+    }
+
+    /** The output row {@code y}: a reference into the plane or into a scratch row. */
+    byte[] row(int y) {
+      if (rh == 1 && rv == 1) {
+        rowOffset = y * c.stride;
+        return c.plane;
+      }
+      rowOffset = 0;
+      int inRow = Math.min(y / rv, c.height - 1);
+      int base = inRow * c.stride;
+      byte[] p = c.plane;
+      if (fancyV) {
+        // The nearer input row weighs 3, the other 1; upper output rows look up, lower look down.
+        boolean upper = (y & 1) == 0;
+        int other = Math.max(0, Math.min(c.height - 1, upper ? inRow - 1 : inRow + 1));
+        int ob = other * c.stride;
+        for (int x = 0; x < c.width; x++) {
+          colSums[x] = 3 * (p[base + x] & 0xFF) + (p[ob + x] & 0xFF);
+        }
+        if (!fancyH) {
+          int bias = upper ? 1 : 2;
+          for (int x = 0; x < c.width; x++) {
+            buf[x] = (byte) ((colSums[x] + bias) >> 2);
+          }
+          return buf;
+        }
+        h2v2(c.width);
+        return buf;
+      }
+      if (fancyH) {
+        h2v1(p, base, c.width);
+        return buf;
+      }
+      for (int x = 0, o = 0; x < c.width; x++) {
+        byte v = p[base + x];
+        for (int i = 0; i < rh; i++) {
+          buf[o++] = v;
+        }
+      }
+      return buf;
+    }
+
+    private void h2v1(byte[] p, int base, int w) {
+      int o = 0;
+      int cur = p[base] & 0xFF;
+      buf[o++] = (byte) cur;
+      buf[o++] = (byte) ((cur * 3 + (p[base + 1] & 0xFF) + 2) >> 2);
+      for (int x = 1; x < w - 1; x++) {
+        int v = (p[base + x] & 0xFF) * 3;
+        buf[o++] = (byte) ((v + (p[base + x - 1] & 0xFF) + 1) >> 2);
+        buf[o++] = (byte) ((v + (p[base + x + 1] & 0xFF) + 2) >> 2);
+      }
+      cur = p[base + w - 1] & 0xFF;
+      buf[o++] = (byte) ((cur * 3 + (p[base + w - 2] & 0xFF) + 1) >> 2);
+      buf[o] = (byte) cur;
+    }
+
+    private void h2v2(int w) {
+      int[] s = colSums;
+      int o = 0;
+      buf[o++] = (byte) ((s[0] * 4 + 8) >> 4);
+      buf[o++] = (byte) ((s[0] * 3 + s[1] + 7) >> 4);
+      for (int x = 1; x < w - 1; x++) {
+        buf[o++] = (byte) ((s[x] * 3 + s[x - 1] + 8) >> 4);
+        buf[o++] = (byte) ((s[x] * 3 + s[x + 1] + 7) >> 4);
+      }
+      buf[o++] = (byte) ((s[w - 1] * 3 + s[w - 2] + 8) >> 4);
+      buf[o] = (byte) ((s[w - 1] * 4 + 7) >> 4);
+    }
+  }
+}

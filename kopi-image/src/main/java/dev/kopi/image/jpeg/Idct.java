@@ -1,0 +1,313 @@
+package dev.kopi.image.jpeg;
+
+/**
+ * Inverse DCTs at four output sizes, with libjpeg's integer arithmetic ({@code jidctint.c}'s
+ * "islow" for 8x8, {@code jidctred.c} for 4x4, 2x2 and 1x1) so that kopi's pixels agree with
+ * libjpeg-turbo's, which Pillow uses. A reduced IDCT computes the low-frequency outputs of the full
+ * transform directly from the coefficients it needs: decoding at 1/8 of the size is one
+ * multiplication per block.
+ *
+ * <p>Inputs are quantised coefficients in natural (row-major) order and the quantisation table in
+ * the same order; outputs are written into {@code out} at {@code offset} with row stride {@code
+ * stride}.
+ */
+final class Idct {
+  private Idct() {}
+
+  private static final int CONST_BITS = 13;
+  private static final int PASS1_BITS = 2;
+
+  private static final int FIX_0_211164243 = 1730;
+  private static final int FIX_0_298631336 = 2446;
+  private static final int FIX_0_390180644 = 3196;
+  private static final int FIX_0_509795579 = 4176;
+  private static final int FIX_0_541196100 = 4433;
+  private static final int FIX_0_601344887 = 4926;
+  private static final int FIX_0_720959822 = 5906;
+  private static final int FIX_0_765366865 = 6270;
+  private static final int FIX_0_850430095 = 6967;
+  private static final int FIX_0_899976223 = 7373;
+  private static final int FIX_1_061594337 = 8697;
+  private static final int FIX_1_175875602 = 9633;
+  private static final int FIX_1_272758580 = 10426;
+  private static final int FIX_1_451774981 = 11893;
+  private static final int FIX_1_501321110 = 12299;
+  private static final int FIX_1_847759065 = 15137;
+  private static final int FIX_1_961570560 = 16069;
+  private static final int FIX_2_053119869 = 16819;
+  private static final int FIX_2_172734803 = 17799;
+  private static final int FIX_2_562915447 = 20995;
+  private static final int FIX_3_072711026 = 25172;
+  private static final int FIX_3_624509785 = 29692;
+
+  /** Clamps a level-shifted sample ({@code x + 128}) to 0..255, as libjpeg's range limit does. */
+  static byte clamp(int x) {
+    x += 128;
+    return (byte) (x < 0 ? 0 : x > 255 ? 255 : x);
+  }
+
+  private static int descale(int x, int n) {
+    return (x + (1 << (n - 1))) >> n;
+  }
+
+  /** Dispatches on the output size (1, 2, 4 or 8). {@code ws} is 64 ints of scratch. */
+  static void idct(int size, int[] c, int[] q, int[] ws, byte[] out, int offset, int stride) {
+    switch (size) {
+      case 8 -> idct8(c, q, ws, out, offset, stride);
+      case 4 -> idct4(c, q, ws, out, offset, stride);
+      case 2 -> idct2(c, q, ws, out, offset, stride);
+      default -> out[offset] = clamp(descale(c[0] * q[0], 3));
+    }
+  }
+
+  static void idct8(int[] c, int[] q, int[] ws, byte[] out, int offset, int stride) {
+    for (int col = 0; col < 8; col++) {
+      if (c[8 + col] == 0
+          && c[16 + col] == 0
+          && c[24 + col] == 0
+          && c[32 + col] == 0
+          && c[40 + col] == 0
+          && c[48 + col] == 0
+          && c[56 + col] == 0) {
+        int dc = (c[col] * q[col]) << PASS1_BITS;
+        for (int r = 0; r < 64; r += 8) {
+          ws[r + col] = dc;
+        }
+        continue;
+      }
+      int z2 = c[16 + col] * q[16 + col];
+      int z3 = c[48 + col] * q[48 + col];
+      int z1 = (z2 + z3) * FIX_0_541196100;
+      int tmp2 = z1 + z3 * -FIX_1_847759065;
+      int tmp3 = z1 + z2 * FIX_0_765366865;
+      z2 = c[col] * q[col];
+      z3 = c[32 + col] * q[32 + col];
+      int tmp0 = (z2 + z3) << CONST_BITS;
+      int tmp1 = (z2 - z3) << CONST_BITS;
+      int tmp10 = tmp0 + tmp3;
+      int tmp13 = tmp0 - tmp3;
+      int tmp11 = tmp1 + tmp2;
+      int tmp12 = tmp1 - tmp2;
+
+      tmp0 = c[56 + col] * q[56 + col];
+      tmp1 = c[40 + col] * q[40 + col];
+      tmp2 = c[24 + col] * q[24 + col];
+      tmp3 = c[8 + col] * q[8 + col];
+      z1 = tmp0 + tmp3;
+      z2 = tmp1 + tmp2;
+      z3 = tmp0 + tmp2;
+      int z4 = tmp1 + tmp3;
+      int z5 = (z3 + z4) * FIX_1_175875602;
+      tmp0 *= FIX_0_298631336;
+      tmp1 *= FIX_2_053119869;
+      tmp2 *= FIX_3_072711026;
+      tmp3 *= FIX_1_501321110;
+      z1 *= -FIX_0_899976223;
+      z2 *= -FIX_2_562915447;
+      z3 *= -FIX_1_961570560;
+      z4 *= -FIX_0_390180644;
+      z3 += z5;
+      z4 += z5;
+      tmp0 += z1 + z3;
+      tmp1 += z2 + z4;
+      tmp2 += z2 + z3;
+      tmp3 += z1 + z4;
+
+      int n = CONST_BITS - PASS1_BITS;
+      ws[col] = descale(tmp10 + tmp3, n);
+      ws[56 + col] = descale(tmp10 - tmp3, n);
+      ws[8 + col] = descale(tmp11 + tmp2, n);
+      ws[48 + col] = descale(tmp11 - tmp2, n);
+      ws[16 + col] = descale(tmp12 + tmp1, n);
+      ws[40 + col] = descale(tmp12 - tmp1, n);
+      ws[24 + col] = descale(tmp13 + tmp0, n);
+      ws[32 + col] = descale(tmp13 - tmp0, n);
+    }
+    for (int r = 0, o = offset; r < 64; r += 8, o += stride) {
+      if (ws[r + 1] == 0
+          && ws[r + 2] == 0
+          && ws[r + 3] == 0
+          && ws[r + 4] == 0
+          && ws[r + 5] == 0
+          && ws[r + 6] == 0
+          && ws[r + 7] == 0) {
+        byte v = clamp(descale(ws[r], PASS1_BITS + 3));
+        for (int i = 0; i < 8; i++) {
+          out[o + i] = v;
+        }
+        continue;
+      }
+      int z2 = ws[r + 2];
+      int z3 = ws[r + 6];
+      int z1 = (z2 + z3) * FIX_0_541196100;
+      int tmp2 = z1 + z3 * -FIX_1_847759065;
+      int tmp3 = z1 + z2 * FIX_0_765366865;
+      int tmp0 = (ws[r] + ws[r + 4]) << CONST_BITS;
+      int tmp1 = (ws[r] - ws[r + 4]) << CONST_BITS;
+      int tmp10 = tmp0 + tmp3;
+      int tmp13 = tmp0 - tmp3;
+      int tmp11 = tmp1 + tmp2;
+      int tmp12 = tmp1 - tmp2;
+
+      tmp0 = ws[r + 7];
+      tmp1 = ws[r + 5];
+      tmp2 = ws[r + 3];
+      tmp3 = ws[r + 1];
+      z1 = tmp0 + tmp3;
+      z2 = tmp1 + tmp2;
+      z3 = tmp0 + tmp2;
+      int z4 = tmp1 + tmp3;
+      int z5 = (z3 + z4) * FIX_1_175875602;
+      tmp0 *= FIX_0_298631336;
+      tmp1 *= FIX_2_053119869;
+      tmp2 *= FIX_3_072711026;
+      tmp3 *= FIX_1_501321110;
+      z1 *= -FIX_0_899976223;
+      z2 *= -FIX_2_562915447;
+      z3 *= -FIX_1_961570560;
+      z4 *= -FIX_0_390180644;
+      z3 += z5;
+      z4 += z5;
+      tmp0 += z1 + z3;
+      tmp1 += z2 + z4;
+      tmp2 += z2 + z3;
+      tmp3 += z1 + z4;
+
+      int n = CONST_BITS + PASS1_BITS + 3;
+      out[o] = clamp(descale(tmp10 + tmp3, n));
+      out[o + 7] = clamp(descale(tmp10 - tmp3, n));
+      out[o + 1] = clamp(descale(tmp11 + tmp2, n));
+      out[o + 6] = clamp(descale(tmp11 - tmp2, n));
+      out[o + 2] = clamp(descale(tmp12 + tmp1, n));
+      out[o + 5] = clamp(descale(tmp12 - tmp1, n));
+      out[o + 3] = clamp(descale(tmp13 + tmp0, n));
+      out[o + 4] = clamp(descale(tmp13 - tmp0, n));
+    }
+  }
+
+  static void idct4(int[] c, int[] q, int[] ws, byte[] out, int offset, int stride) {
+    for (int col = 0; col < 8; col++) {
+      if (col == 4) {
+        continue; // column 4 does not contribute to a 4-point output
+      }
+      if (c[8 + col] == 0
+          && c[16 + col] == 0
+          && c[24 + col] == 0
+          && c[40 + col] == 0
+          && c[48 + col] == 0
+          && c[56 + col] == 0) {
+        int dc = (c[col] * q[col]) << PASS1_BITS;
+        ws[col] = dc;
+        ws[8 + col] = dc;
+        ws[16 + col] = dc;
+        ws[24 + col] = dc;
+        continue;
+      }
+      int tmp0 = (c[col] * q[col]) << (CONST_BITS + 1);
+      int z2 = c[16 + col] * q[16 + col];
+      int z3 = c[48 + col] * q[48 + col];
+      int tmp2 = z2 * FIX_1_847759065 + z3 * -FIX_0_765366865;
+      int tmp10 = tmp0 + tmp2;
+      int tmp12 = tmp0 - tmp2;
+
+      int z1 = c[56 + col] * q[56 + col];
+      z2 = c[40 + col] * q[40 + col];
+      z3 = c[24 + col] * q[24 + col];
+      int z4 = c[8 + col] * q[8 + col];
+      tmp0 =
+          z1 * -FIX_0_211164243
+              + z2 * FIX_1_451774981
+              + z3 * -FIX_2_172734803
+              + z4 * FIX_1_061594337;
+      tmp2 =
+          z1 * -FIX_0_509795579
+              + z2 * -FIX_0_601344887
+              + z3 * FIX_0_899976223
+              + z4 * FIX_2_562915447;
+
+      int n = CONST_BITS - PASS1_BITS + 1;
+      ws[col] = descale(tmp10 + tmp2, n);
+      ws[24 + col] = descale(tmp10 - tmp2, n);
+      ws[8 + col] = descale(tmp12 + tmp0, n);
+      ws[16 + col] = descale(tmp12 - tmp0, n);
+    }
+    for (int r = 0, o = offset; r < 32; r += 8, o += stride) {
+      if (ws[r + 1] == 0
+          && ws[r + 2] == 0
+          && ws[r + 3] == 0
+          && ws[r + 5] == 0
+          && ws[r + 6] == 0
+          && ws[r + 7] == 0) {
+        byte v = clamp(descale(ws[r], PASS1_BITS + 3));
+        out[o] = v;
+        out[o + 1] = v;
+        out[o + 2] = v;
+        out[o + 3] = v;
+        continue;
+      }
+      int tmp0 = ws[r] << (CONST_BITS + 1);
+      int tmp2 = ws[r + 2] * FIX_1_847759065 + ws[r + 6] * -FIX_0_765366865;
+      int tmp10 = tmp0 + tmp2;
+      int tmp12 = tmp0 - tmp2;
+      int z1 = ws[r + 7];
+      int z2 = ws[r + 5];
+      int z3 = ws[r + 3];
+      int z4 = ws[r + 1];
+      tmp0 =
+          z1 * -FIX_0_211164243
+              + z2 * FIX_1_451774981
+              + z3 * -FIX_2_172734803
+              + z4 * FIX_1_061594337;
+      tmp2 =
+          z1 * -FIX_0_509795579
+              + z2 * -FIX_0_601344887
+              + z3 * FIX_0_899976223
+              + z4 * FIX_2_562915447;
+      int n = CONST_BITS + PASS1_BITS + 3 + 1;
+      out[o] = clamp(descale(tmp10 + tmp2, n));
+      out[o + 3] = clamp(descale(tmp10 - tmp2, n));
+      out[o + 1] = clamp(descale(tmp12 + tmp0, n));
+      out[o + 2] = clamp(descale(tmp12 - tmp0, n));
+    }
+  }
+
+  static void idct2(int[] c, int[] q, int[] ws, byte[] out, int offset, int stride) {
+    for (int col = 0; col < 8; col++) {
+      if (col == 2 || col == 4 || col == 6) {
+        continue; // even columns but the first do not contribute to a 2-point output
+      }
+      if (c[8 + col] == 0 && c[24 + col] == 0 && c[40 + col] == 0 && c[56 + col] == 0) {
+        int dc = (c[col] * q[col]) << PASS1_BITS;
+        ws[col] = dc;
+        ws[8 + col] = dc;
+        continue;
+      }
+      int tmp10 = (c[col] * q[col]) << (CONST_BITS + 2);
+      int tmp0 =
+          c[56 + col] * q[56 + col] * -FIX_0_720959822
+              + c[40 + col] * q[40 + col] * FIX_0_850430095
+              + c[24 + col] * q[24 + col] * -FIX_1_272758580
+              + c[8 + col] * q[8 + col] * FIX_3_624509785;
+      int n = CONST_BITS - PASS1_BITS + 2;
+      ws[col] = descale(tmp10 + tmp0, n);
+      ws[8 + col] = descale(tmp10 - tmp0, n);
+    }
+    for (int r = 0, o = offset; r < 16; r += 8, o += stride) {
+      if (ws[r + 1] == 0 && ws[r + 3] == 0 && ws[r + 5] == 0 && ws[r + 7] == 0) {
+        byte v = clamp(descale(ws[r], PASS1_BITS + 3));
+        out[o] = v;
+        out[o + 1] = v;
+        continue;
+      }
+      int tmp10 = ws[r] << (CONST_BITS + 2);
+      int tmp0 =
+          ws[r + 7] * -FIX_0_720959822
+              + ws[r + 5] * FIX_0_850430095
+              + ws[r + 3] * -FIX_1_272758580
+              + ws[r + 1] * FIX_3_624509785;
+      int n = CONST_BITS + PASS1_BITS + 3 + 2;
+      out[o] = clamp(descale(tmp10 + tmp0, n));
+      out[o + 1] = clamp(descale(tmp10 - tmp0, n));
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.kopi.image.jpeg;
+
+import java.util.Arrays;
+
+/**
+ * One scan of a sequential (baseline or extended) JPEG: each block is entropy-decoded and
+ * immediately transformed into its component's plane at the component's scale. A component decoded
+ * at 1/8 needs only its DC coefficient, so its AC coefficients are skipped without being stored.
+ */
+final class SequentialScan {
+  private final JpegDecoder frame;
+  private final Component[] components;
+  private final BitReader in;
+  private final int[] block;
+  private final int[] workspace;
+
+  SequentialScan(JpegDecoder frame, Component[] components, BitReader in) {
+    this.frame = frame;
+    this.components = components;
+    this.in = in;
+    this.block = frame.block();
+    this.workspace = frame.workspace();
+  }
+
+  /** Decodes the scan; returns the position of the marker that follows it. */
+  int run() throws JpegException {
+    int restartInterval = frame.restartInterval();
+    int restarts = 0;
+    int mcu = 0;
+    if (components.length == 1) {
+      // Non-interleaved: one block per MCU, only the blocks that hold image data.
+      Component c = components[0];
+      int total = c.dataBlocksX * c.dataBlocksY;
+      for (int by = 0; by < c.dataBlocksY; by++) {
+        for (int bx = 0; bx < c.dataBlocksX; bx++) {
+          decodeBlock(c, bx, by);
+          mcu++;
+          if (in.padded != 0 && in.overran()) {
+            in.finishSegment();
+          }
+          if (restartInterval > 0 && mcu % restartInterval == 0 && mcu < total) {
+            JpegDecoder.restart(in, restarts++, components, dataOf());
+          }
+        }
+      }
+    } else {
+      int mx = frame.mcusX();
+      int my = frame.mcusY();
+      int total = mx * my;
+      for (int y = 0; y < my; y++) {
+        for (int x = 0; x < mx; x++) {
+          for (Component c : components) {
+            for (int v = 0; v < c.v; v++) {
+              for (int h = 0; h < c.h; h++) {
+                decodeBlock(c, x * c.h + h, y * c.v + v);
+              }
+            }
+          }
+          mcu++;
+          if (in.padded != 0 && in.overran()) {
+            in.finishSegment();
+          }
+          if (restartInterval > 0 && mcu % restartInterval == 0 && mcu < total) {
+            JpegDecoder.restart(in, restarts++, components, dataOf());
+          }
+        }
+      }
+    }
+    return in.finishSegment();
+  }
+
+  private byte[] dataOf() {
+    return in.data();
+  }
+
+  private void decodeBlock(Component c, int bx, int by) throws JpegException {
+    BitReader in = this.in;
+    int t = in.decode(frame.dcTable(c));
+    c.pred += in.receiveExtend(t);
+    Huffman ac = frame.acTable(c);
+    int[] q = frame.quant(c);
+    int ss = c.scaled;
+    int offset = by * ss * c.stride + bx * ss;
+    if (ss == 1) {
+      skipAc(in, ac);
+      c.plane[offset] = Idct.clamp((c.pred * q[0] + 4) >> 3);
+      return;
+    }
+    int[] blk = block;
+    blk[0] = c.pred;
+    int k = 1;
+    while (k < 64) {
+      if (in.bits < 32) {
+        in.fill();
+      }
+      int fa = ac.fastAc[(int) (in.buf >>> (64 - Huffman.FAST_BITS))];
+      if (fa != 0) {
+        int len = fa & 0xFF;
+        in.buf <<= len;
+        in.bits -= len;
+        k += (fa >>> 8) & 0xFF;
+        if (k > 63) {
+          throw runPastEnd();
+        }
+        blk[JpegDecoder.NATURAL[k]] = fa >> 16;
+        k++;
+        continue;
+      }
+      int rs = in.decode(ac);
+      int r = rs >>> 4;
+      int s = rs & 15;
+      if (s == 0) {
+        if (r != 15) {
+          break;
+        }
+        k += 16;
+        continue;
+      }
+      k += r;
+      if (k > 63) {
+        throw runPastEnd();
+      }
+      blk[JpegDecoder.NATURAL[k]] = in.receiveExtend(s);
+      k++;
+    }
+    Idct.idct(ss, blk, q, workspace, c.plane, offset, c.stride);
+    Arrays.fill(blk, 0);
+  }
+
+  /** Reads past a block's AC coefficients without storing them. */
+  private static void skipAc(BitReader in, Huffman ac) throws JpegException {
+    int k = 1;
+    while (k < 64) {
+      if (in.bits < 32) {
+        in.fill();
+      }
+      int fa = ac.fastAc[(int) (in.buf >>> (64 - Huffman.FAST_BITS))];
+      if (fa != 0) {
+        int len = fa & 0xFF;
+        in.buf <<= len;
+        in.bits -= len;
+        k += (fa >>> 8) & 0xFF;
+        if (k > 63) {
+          throw runPastEnd();
+        }
+        k++;
+        continue;
+      }
+      int rs = in.decode(ac);
+      int r = rs >>> 4;
+      int s = rs & 15;
+      if (s == 0) {
+        if (r != 15) {
+          return;
+        }
+        k += 16;
+        continue;
+      }
+      k += r;
+      if (k > 63) {
+        throw runPastEnd();
+      }
+      k++;
+      in.skip(s);
+    }
+  }
+
+  static JpegException runPastEnd() {
+    return JpegException.corrupt("corrupt JPEG data: a run of coefficients goes past the block");
+  }
+}
