@@ -229,7 +229,16 @@ public final class ImageJob {
       Files.deleteIfExists(files.journal);
     }
     return new ImageJobReport(
-        rows, counts, resumed, stats, times.snapshot(), aborted, files.npy, files.index, labels);
+        rows,
+        counts,
+        resumed,
+        stats,
+        times.snapshot(),
+        times.decoderCounts(),
+        aborted,
+        files.npy,
+        files.index,
+        labels);
   }
 
   private static ItemOutcome failed(Result<SourceItem, ItemOutcome> r) {

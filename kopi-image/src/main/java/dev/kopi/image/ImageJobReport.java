@@ -2,7 +2,9 @@ package dev.kopi.image;
 
 import dev.kopi.core.RunStats;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param resumedRows items already finished by an earlier, interrupted run and not redone
  * @param stats the engine's statistics for the items processed in this run
  * @param breakdown where the workers' time went
+ * @param decoders images decoded per decoder ({@code kopi-jpeg}, {@code imageio}) in this run
  * @param aborted why the job stopped early (too many failures), or {@code null} if it completed
  * @param output the {@code .npy} written (only when completed)
  * @param index the index CSV written (only when completed)
@@ -24,6 +27,7 @@ public record ImageJobReport(
     long resumedRows,
     RunStats stats,
     Breakdown breakdown,
+    Map<String, Long> decoders,
     @Nullable String aborted,
     Path output,
     Path index,
@@ -31,6 +35,7 @@ public record ImageJobReport(
 
   public ImageJobReport {
     counts = Map.copyOf(counts);
+    decoders = Collections.unmodifiableMap(new TreeMap<>(decoders));
   }
 
   /** Items that did not end OK. */

@@ -18,11 +18,26 @@ final class ItemProcessor {
   private final ImageJobOptions options;
   private final ImageDecoder decoder;
   private final StageTimes times;
+  private final ImageDecoder.Reduction reduction;
 
   ItemProcessor(ImageJobOptions options, StageTimes times) {
     this.options = options;
     this.decoder = new ImageDecoder(options.maxPixels(), options.exifRotate());
     this.times = times;
+    this.reduction = options.exact() ? ImageDecoder.Reduction.NONE : this::maxReduction;
+  }
+
+  /**
+   * How far an image of this (displayed) size may shrink on load: the source box that will be
+   * resampled must stay at least {@code reducingGap} times the size it is resampled to, like the
+   * size Pillow's {@code draft()} is asked for.
+   */
+  private int maxReduction(int w, int h) {
+    Geometry g = Geometry.of(options.fit(), w, h, options.width(), options.height());
+    double gap = options.effectiveReducingGap();
+    double fx = (g.x1() - g.x0()) / (g.outWidth() * gap);
+    double fy = (g.y1() - g.y0()) / (g.outHeight() * gap);
+    return (int) Math.max(1, Math.min(fx, fy));
   }
 
   ItemOutcome process(SourceItem item) {
@@ -34,9 +49,10 @@ final class ItemProcessor {
       byte[] bytes = ImageFiles.read(item.path(), options.followSymlinks(), MAX_FILE_BYTES);
       long t1 = System.nanoTime();
       times.read.add(t1 - t0);
-      ImageDecoder.Decoded d = decoder.decode(bytes, options.background() != null);
+      ImageDecoder.Decoded d = decoder.decode(bytes, options.background() != null, reduction);
       long t2 = System.nanoTime();
       times.decode.add(t2 - t1);
+      times.decodedBy(d.decoder());
       w = d.width();
       h = d.height();
       mode = d.mode();
@@ -45,7 +61,7 @@ final class ItemProcessor {
       if (bg != null) {
         px = Pixels.compositeOnto(px, bg);
       }
-      byte[] row = render(px, bg == null ? 0 : bg);
+      byte[] row = render(d, px, bg == null ? 0 : bg);
       times.resize.add(System.nanoTime() - t2);
       return new ItemOutcome(item.row(), ItemStatus.OK, "", w, h, mode, row);
     } catch (ItemException e) {
@@ -56,21 +72,26 @@ final class ItemProcessor {
     }
   }
 
-  /** Resamples into a frame of the output size, padding with {@code padColor} where needed. */
-  private byte[] render(Pixels px, int padColor) {
+  /**
+   * Resamples into a frame of the output size, padding with {@code padColor} where needed. The
+   * geometry is that of the full-size image, mapped into the decoded one, so that a JPEG decoded at
+   * reduced size lands exactly where its full decode would.
+   */
+  private byte[] render(ImageDecoder.Decoded d, Pixels px, int padColor) {
     int width = options.width();
     int height = options.height();
-    Geometry g = Geometry.of(options.fit(), px.width(), px.height(), width, height);
+    Geometry g = Geometry.of(options.fit(), d.uprightWidth(), d.uprightHeight(), width, height);
+    double k = 1.0 / d.scale();
     byte[] resized =
         Resampler.resize(
             px.data(),
             px.width(),
             px.height(),
             3,
-            g.x0(),
-            g.y0(),
-            g.x1(),
-            g.y1(),
+            d.left() + g.x0() * k,
+            d.top() + g.y0() * k,
+            d.left() + g.x1() * k,
+            d.top() + g.y1() * k,
             g.outWidth(),
             g.outHeight(),
             options.filter());

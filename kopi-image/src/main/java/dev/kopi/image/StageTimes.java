@@ -1,5 +1,8 @@
 package dev.kopi.image;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Where the job's time goes, summed over workers: read, decode, convert, resize, write. */
@@ -8,6 +11,19 @@ final class StageTimes {
   final LongAdder decode = new LongAdder();
   final LongAdder resize = new LongAdder();
   final LongAdder write = new LongAdder();
+
+  /** Items decoded per decoder name (kopi's JPEG decoder, Image I/O). */
+  final ConcurrentHashMap<String, LongAdder> decoders = new ConcurrentHashMap<>();
+
+  void decodedBy(String decoder) {
+    decoders.computeIfAbsent(decoder, k -> new LongAdder()).increment();
+  }
+
+  Map<String, Long> decoderCounts() {
+    Map<String, Long> m = new TreeMap<>();
+    decoders.forEach((k, v) -> m.put(k, v.sum()));
+    return m;
+  }
 
   ImageJobReport.Breakdown snapshot() {
     return new ImageJobReport.Breakdown(read.sum(), decode.sum(), resize.sum(), write.sum());

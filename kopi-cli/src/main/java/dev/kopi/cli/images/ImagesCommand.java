@@ -104,6 +104,22 @@ public final class ImagesCommand implements Callable<Integer> {
   long maxPixels = dev.kopi.image.decode.ImageDecoder.DEFAULT_MAX_PIXELS;
 
   @Option(
+      names = "--exact",
+      description =
+          "Decode every image at full size, for Pillow's exact pixels (default: JPEGs are decoded"
+              + " at 1/2, 1/4 or 1/8 when still large enough, like Pillow's draft()).")
+  boolean exact;
+
+  @Option(
+      names = "--reducing-gap",
+      paramLabel = "X",
+      description =
+          "A JPEG decoded at reduced size stays at least X times the output size before"
+              + " resampling; larger is closer to --exact, slower (default: 1.0, 1.5 for --filter"
+              + " box, no reduction for nearest).")
+  double reducingGap = ImageJobOptions.AUTO_REDUCING_GAP;
+
+  @Option(
       names = "--workers",
       paramLabel = "N",
       description = "CPU workers (default: one per core).")
@@ -236,6 +252,8 @@ public final class ImagesCommand implements Callable<Integer> {
         .exifRotate(!noExifRotate)
         .followSymlinks(followSymlinks)
         .maxPixels(maxPixels)
+        .exact(exact)
+        .reducingGap(reducingGap)
         .workers(workers)
         .decodeTimeout(decodeTimeout == 0 ? null : Duration.ofNanos((long) (decodeTimeout * 1e9)))
         .maxFailures(maxFailures)
@@ -326,6 +344,11 @@ public final class ImagesCommand implements Callable<Integer> {
           b.decodeNanos() / 1e9,
           b.resizeNanos() / 1e9,
           b.writeNanos() / 1e9);
+    }
+    if (!r.decoders().isEmpty()) {
+      StringBuilder line = new StringBuilder("decoded by:");
+      r.decoders().forEach((name, n) -> line.append(' ').append(name).append(' ').append(n));
+      out.println(line);
     }
     if (r.aborted() == null) {
       out.printf("index: %s%n", r.index().toAbsolutePath());

@@ -46,6 +46,16 @@ final class SummaryJson {
             num(b.decodeNanos() / 1e9),
             num(b.resizeNanos() / 1e9),
             num(b.writeNanos() / 1e9)));
+    StringBuilder decoders = new StringBuilder("{");
+    r.decoders()
+        .forEach(
+            (name, n) ->
+                decoders
+                    .append(decoders.length() > 1 ? ", " : "")
+                    .append(str(name))
+                    .append(": ")
+                    .append(n));
+    field(j, "decoders", decoders.append('}').toString());
     j.setLength(j.length() - 2);
     return j.append("\n}\n").toString();
   }

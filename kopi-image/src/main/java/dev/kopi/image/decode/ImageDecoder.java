@@ -2,6 +2,8 @@ package dev.kopi.image.decode;
 
 import dev.kopi.image.ItemException;
 import dev.kopi.image.ItemStatus;
+import dev.kopi.image.jpeg.JpegDecoder;
+import dev.kopi.image.jpeg.JpegException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -21,8 +23,11 @@ import javax.imageio.stream.ImageInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decodes one image file's bytes with Java Image I/O (the JDK's readers plus TwelveMonkeys': CMYK
- * and YCCK JPEG with correct colours, TIFF, WebP, more BMP variants), then converts it to RGB.
+ * Decodes one image file's bytes to RGB. JPEG goes to kopi's own decoder ({@link JpegDecoder}),
+ * which can decode at 1/2, 1/4 or 1/8 of the stored size when the caller's {@link Reduction}
+ * allows; everything else, and the JPEG variants that decoder declines (arithmetic coding, 12-bit,
+ * lossless), goes to Java Image I/O (the JDK's readers plus TwelveMonkeys': TIFF, WebP, more BMP
+ * variants), then is converted to RGB.
  *
  * <p>Strict about damage: a decoder that meets the end of the data early often fills the rest with
  * grey and reports only a warning, so warnings about a premature end, and formats whose end marker
@@ -55,15 +60,44 @@ public final class ImageDecoder {
     this.exifRotate = exifRotate;
   }
 
+  /** Decoder names, as counted in the job's summary. */
+  public static final String KOPI_JPEG = "kopi-jpeg";
+
+  public static final String IMAGE_IO = "imageio";
+
+  /**
+   * How much smaller than its stored size an image may be decoded. Given the image's size as it
+   * will be displayed (after EXIF orientation), returns the largest factor by which both sides may
+   * shrink; 1 asks for the full size.
+   */
+  @FunctionalInterface
+  public interface Reduction {
+    Reduction NONE = (width, height) -> 1;
+
+    int maxFactor(int width, int height);
+  }
+
+  /** Decodes at full size: {@link #decode(byte[], boolean, Reduction)} with no reduction. */
+  public Decoded decode(byte[] bytes, boolean keepAlpha) throws ItemException {
+    return decode(bytes, keepAlpha, Reduction.NONE);
+  }
+
   /**
    * Decodes {@code bytes} to RGB, with the alpha channel kept as a fourth channel when {@code
-   * keepAlpha} and the image has one.
+   * keepAlpha} and the image has one. A JPEG may come back smaller than stored, by the largest of
+   * 2, 4 or 8 that {@code reduction} allows; other formats come back at full size.
    *
    * @throws ItemException with {@code unsupported_format}, {@code too_many_pixels}, {@code
    *     truncated} or {@code corrupt}
    */
-  public Decoded decode(byte[] bytes, boolean keepAlpha) throws ItemException {
+  public Decoded decode(byte[] bytes, boolean keepAlpha, Reduction reduction) throws ItemException {
     Format format = Format.sniff(bytes);
+    if (format == Format.JPEG) {
+      Decoded d = decodeJpeg(bytes, reduction);
+      if (d != null) {
+        return d;
+      }
+    }
     ImageReader reader = null;
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -113,7 +147,8 @@ public final class ImageDecoder {
       if (orientation != 1) {
         px = Orientation.apply(px, orientation);
       }
-      return new Decoded(px, width, height, mode, format.label);
+      return new Decoded(
+          px, width, height, mode, format.label, IMAGE_IO, 1, px.width(), px.height(), 0, 0);
     } catch (ItemException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -127,6 +162,71 @@ public final class ImageDecoder {
         reader.dispose();
       }
     }
+  }
+
+  /** kopi's JPEG decoder, or {@code null} for a variant it declines. */
+  private @Nullable Decoded decodeJpeg(byte[] bytes, Reduction reduction) throws ItemException {
+    int orientation = exifRotate ? Exif.orientation(bytes) : 1;
+    // Orientations 5 to 8 transpose: the stored width becomes the displayed height.
+    boolean transposed = orientation >= 5 && orientation <= 8;
+    JpegDecoder.ScalePicker picker =
+        (w, h) -> scaleFor(transposed ? reduction.maxFactor(h, w) : reduction.maxFactor(w, h));
+    JpegDecoder.Image img;
+    try {
+      img = JpegDecoder.decode(bytes, maxPixels, picker);
+    } catch (JpegException e) {
+      if (e.kind() == JpegException.Kind.UNSUPPORTED) {
+        return null; // Image I/O has a go
+      }
+      ItemStatus status =
+          switch (e.kind()) {
+            case TRUNCATED -> ItemStatus.TRUNCATED;
+            case TOO_MANY_PIXELS -> ItemStatus.TOO_MANY_PIXELS;
+            default -> ItemStatus.CORRUPT;
+          };
+      throw new ItemException(status, String.valueOf(e.getMessage()));
+    } catch (OutOfMemoryError e) {
+      throw new ItemException(ItemStatus.CORRUPT, "not enough memory to decode this image", e);
+    }
+    Pixels px = new Pixels(img.rgb(), img.width(), img.height(), 3);
+    if (orientation != 1) {
+      px = Orientation.apply(px, orientation);
+    }
+    // A reduced image's last column and row cover less than `scale` stored pixels (the encoder
+    // padded the block); where orientation moves that edge to the left or top, the stored image
+    // starts that much into the decoded one.
+    int s = img.scale();
+    double padX = (double) (img.width() * s - img.storedWidth()) / s;
+    double padY = (double) (img.height() * s - img.storedHeight()) / s;
+    double left =
+        switch (orientation) {
+          case 2, 3 -> padX;
+          case 6, 7 -> padY;
+          default -> 0;
+        };
+    double top =
+        switch (orientation) {
+          case 3, 4 -> padY;
+          case 7, 8 -> padX;
+          default -> 0;
+        };
+    return new Decoded(
+        px,
+        img.storedWidth(),
+        img.storedHeight(),
+        img.mode(),
+        Format.JPEG.label,
+        KOPI_JPEG,
+        s,
+        transposed ? img.storedHeight() : img.storedWidth(),
+        transposed ? img.storedWidth() : img.storedHeight(),
+        left,
+        top);
+  }
+
+  /** The largest JPEG scale denominator (1, 2, 4 or 8) not above {@code maxFactor}. */
+  static int scaleFor(int maxFactor) {
+    return maxFactor >= 8 ? 8 : maxFactor >= 4 ? 4 : maxFactor >= 2 ? 2 : 1;
   }
 
   /** Maps a decoder's exception to truncated or corrupt, with a readable reason. */
@@ -228,6 +328,32 @@ public final class ImageDecoder {
     }
   }
 
-  /** The decoded image and what the header said about the original. */
-  public record Decoded(Pixels pixels, int width, int height, String mode, String format) {}
+  /**
+   * The decoded image and what the header said about the original.
+   *
+   * @param pixels the image, oriented, at 1/{@code scale} of the stored size
+   * @param width the stored width
+   * @param height the stored height
+   * @param mode Pillow's name for the stored colour mode
+   * @param format the file format's label
+   * @param decoder which decoder produced it: {@link #KOPI_JPEG} or {@link #IMAGE_IO}
+   * @param scale the denominator the image was decoded at (1 for full size)
+   * @param uprightWidth the full-size width after orientation
+   * @param uprightHeight the full-size height after orientation
+   * @param left where the full-size image's left edge is in {@code pixels} (in its pixels): a
+   *     stored pixel at upright x is at {@code left + x / scale}
+   * @param top likewise for the top edge
+   */
+  public record Decoded(
+      Pixels pixels,
+      int width,
+      int height,
+      String mode,
+      String format,
+      String decoder,
+      int scale,
+      int uprightWidth,
+      int uprightHeight,
+      double left,
+      double top) {}
 }
