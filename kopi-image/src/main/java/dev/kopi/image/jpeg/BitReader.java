@@ -112,7 +112,8 @@ final class BitReader {
     return decodeSlow(h);
   }
 
-  private int decodeSlow(Huffman h) throws JpegException {
+  /** The canonical path for codes longer than the lookahead; the buffer holds at least 16 bits. */
+  int decodeSlow(Huffman h) throws JpegException {
     int len = Huffman.FAST_BITS + 1;
     int code = (int) (buf >>> (64 - len));
     while (code > h.maxCode[len]) {

@@ -1,5 +1,9 @@
 package dev.kopi.image.jpeg;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * One Huffman table (ITU T.81 Annex C) with the lookup structures the entropy decoder uses.
  *
@@ -12,8 +16,17 @@ package dev.kopi.image.jpeg;
 final class Huffman {
   static final int FAST_BITS = 10;
 
+  static final int SKIP_BITS = 12;
+
+  /** {@code skip} entry fields: positions advanced, bits consumed, and whether it ended on EOB. */
+  static final int SKIP_ADVANCE_MASK = 0xFF;
+
+  static final int SKIP_BITS_SHIFT = 8;
+  static final int SKIP_EOB = 1 << 16;
+
   final int[] fast = new int[1 << FAST_BITS];
   final int[] fastAc = new int[1 << FAST_BITS];
+  final int[] skip;
 
   /** Largest code of each length (index 1..16), or -1 when there is none; [17] is a sentinel. */
   final int[] maxCode = new int[18];
@@ -27,7 +40,51 @@ final class Huffman {
    * @param counts the number of codes of each length 1..16 (index 0 unused)
    * @param values the symbols in code order
    */
-  Huffman(int[] counts, byte[] values) throws JpegException {
+  private static final int CACHE_SIZE = 32;
+
+  /**
+   * Built tables by their DHT bytes, per thread: most files of a corpus share a handful of tables
+   * (the standard ones, or one encoder's), and building the lookups costs more than decoding a
+   * small image's DC coefficients.
+   */
+  private static final ThreadLocal<Map<Key, Huffman>> CACHE =
+      ThreadLocal.withInitial(() -> new HashMap<>());
+
+  private record Key(boolean ac, byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.ac == ac && Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes) * 31 + (ac ? 1 : 0);
+    }
+  }
+
+  /**
+   * The table defined by {@code length} DHT bytes at {@code offset} (16 counts, then the symbols),
+   * built or from this thread's cache.
+   */
+  static Huffman of(boolean ac, byte[] data, int offset, int length) throws JpegException {
+    Key key = new Key(ac, Arrays.copyOfRange(data, offset, offset + length));
+    Map<Key, Huffman> cache = CACHE.get();
+    Huffman h = cache.get(key);
+    if (h == null) {
+      int[] counts = new int[17];
+      for (int i = 1; i <= 16; i++) {
+        counts[i] = data[offset + i - 1] & 0xFF;
+      }
+      h = new Huffman(counts, Arrays.copyOfRange(data, offset + 16, offset + length), ac);
+      if (cache.size() >= CACHE_SIZE) {
+        cache.clear();
+      }
+      cache.put(key, h);
+    }
+    return h;
+  }
+
+  Huffman(int[] counts, byte[] values, boolean ac) throws JpegException {
     this.values = values;
     int code = 0;
     int k = 0;
@@ -55,7 +112,52 @@ final class Huffman {
       code <<= 1;
     }
     maxCode[17] = Integer.MAX_VALUE;
-    buildFastAc();
+    if (ac) {
+      buildFastAc();
+      skip = buildSkip();
+    } else {
+      skip = new int[0];
+    }
+  }
+
+  /** See {@link #skip}: whole AC symbols per {@value #SKIP_BITS}-bit window. */
+  private int[] buildSkip() {
+    int[] table = new int[1 << SKIP_BITS];
+    for (int i = 0; i < table.length; i++) {
+      int used = 0;
+      int advance = 0;
+      boolean eob = false;
+      while (true) {
+        int look = ((i << used) & ((1 << SKIP_BITS) - 1)) >>> (SKIP_BITS - FAST_BITS);
+        int e = fast[look];
+        int len = e >>> 8;
+        if (e == 0 || used + len > SKIP_BITS) {
+          break;
+        }
+        int rs = e & 0xFF;
+        int run = rs >>> 4;
+        int size = rs & 15;
+        if (size == 0) {
+          used += len;
+          if (run != 15) {
+            eob = true;
+            break;
+          }
+          advance += 16;
+        } else {
+          if (used + len + size > SKIP_BITS) {
+            break;
+          }
+          used += len + size;
+          advance += run + 1;
+        }
+        if (advance > 64) {
+          break;
+        }
+      }
+      table[i] = used == 0 ? 0 : advance | used << SKIP_BITS_SHIFT | (eob ? SKIP_EOB : 0);
+    }
+    return table;
   }
 
   private void buildFastAc() {

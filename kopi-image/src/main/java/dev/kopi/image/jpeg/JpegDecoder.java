@@ -1,6 +1,5 @@
 package dev.kopi.image.jpeg;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -248,23 +247,20 @@ public final class JpegDecoder {
       if (tc > 1 || th > 3 || p + 17 > end) {
         throw JpegException.corrupt("corrupt JPEG: a Huffman table header is invalid");
       }
-      int[] counts = new int[17];
       int total = 0;
       for (int i = 1; i <= 16; i++) {
-        counts[i] = data[p + i] & 0xFF;
-        total += counts[i];
+        total += data[p + i] & 0xFF;
       }
-      p += 17;
-      if (total > 256 || p + total > end) {
+      if (total > 256 || p + 17 + total > end) {
         throw JpegException.corrupt("corrupt JPEG: a Huffman table is longer than its segment");
       }
-      Huffman h = new Huffman(counts, Arrays.copyOfRange(data, p, p + total));
+      Huffman h = Huffman.of(tc == 1, data, p + 1, 16 + total);
       if (tc == 0) {
         dcTables[th] = h;
       } else {
         acTables[th] = h;
       }
-      p += total;
+      p += 17 + total;
     }
     return end;
   }

@@ -88,16 +88,27 @@ final class SequentialScan {
     }
     int[] blk = block;
     blk[0] = c.pred;
+    // The bit buffer lives in locals for the whole block (written back around the rare calls),
+    // so that the JIT keeps it in registers.
+    long buf = in.buf;
+    int bits = in.bits;
+    int[] fastAc = ac.fastAc;
+    int[] fast = ac.fast;
     int k = 1;
     while (k < 64) {
-      if (in.bits < 32) {
+      if (bits < 32) {
+        in.buf = buf;
+        in.bits = bits;
         in.fill();
+        buf = in.buf;
+        bits = in.bits;
       }
-      int fa = ac.fastAc[(int) (in.buf >>> (64 - Huffman.FAST_BITS))];
+      int look = (int) (buf >>> (64 - Huffman.FAST_BITS));
+      int fa = fastAc[look];
       if (fa != 0) {
         int len = fa & 0xFF;
-        in.buf <<= len;
-        in.bits -= len;
+        buf <<= len;
+        bits -= len;
         k += (fa >>> 8) & 0xFF;
         if (k > 63) {
           throw runPastEnd();
@@ -106,7 +117,20 @@ final class SequentialScan {
         k++;
         continue;
       }
-      int rs = in.decode(ac);
+      int rs;
+      int e = fast[look];
+      if (e != 0) {
+        int len = e >>> 8;
+        buf <<= len;
+        bits -= len;
+        rs = e & 0xFF;
+      } else {
+        in.buf = buf;
+        in.bits = bits;
+        rs = in.decodeSlow(ac);
+        buf = in.buf;
+        bits = in.bits;
+      }
       int r = rs >>> 4;
       int s = rs & 15;
       if (s == 0) {
@@ -120,38 +144,74 @@ final class SequentialScan {
       if (k > 63) {
         throw runPastEnd();
       }
-      blk[JpegDecoder.NATURAL[k]] = in.receiveExtend(s);
+      // At least 16 bits remain: 32 before the symbol, at most 16 taken by its code.
+      int v = (int) (buf >>> (64 - s));
+      buf <<= s;
+      bits -= s;
+      blk[JpegDecoder.NATURAL[k]] = v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
       k++;
     }
+    in.buf = buf;
+    in.bits = bits;
     Idct.idct(ss, blk, q, workspace, c.plane, offset, c.stride);
     Arrays.fill(blk, 0);
   }
 
-  /** Reads past a block's AC coefficients without storing them. */
+  /**
+   * Reads past a block's AC coefficients without storing them, several whole symbols per lookup
+   * where the {@link Huffman#skip} table allows and the block cannot end inside the batch.
+   */
   private static void skipAc(BitReader in, Huffman ac) throws JpegException {
+    long buf = in.buf;
+    int bits = in.bits;
+    int[] skip = ac.skip;
+    int[] fast = ac.fast;
     int k = 1;
     while (k < 64) {
-      if (in.bits < 32) {
+      if (bits < 32) {
+        in.buf = buf;
+        in.bits = bits;
         in.fill();
+        buf = in.buf;
+        bits = in.bits;
       }
-      int fa = ac.fastAc[(int) (in.buf >>> (64 - Huffman.FAST_BITS))];
-      if (fa != 0) {
-        int len = fa & 0xFF;
-        in.buf <<= len;
-        in.bits -= len;
-        k += (fa >>> 8) & 0xFF;
-        if (k > 63) {
-          throw runPastEnd();
+      int sk = skip[(int) (buf >>> (64 - Huffman.SKIP_BITS))];
+      if (sk != 0) {
+        int next = k + (sk & Huffman.SKIP_ADVANCE_MASK);
+        boolean eob = (sk & Huffman.SKIP_EOB) != 0;
+        // A batch may not reach the block's end: after coefficient 63 (or a run to it) the block
+        // is over without an EOB, and the bits that follow are the next block's, even when they
+        // happen to read as an EOB here.
+        if (next < 64) {
+          int used = (sk >>> Huffman.SKIP_BITS_SHIFT) & 0xFF;
+          buf <<= used;
+          bits -= used;
+          if (eob) {
+            break;
+          }
+          k = next;
+          continue;
         }
-        k++;
-        continue;
       }
-      int rs = in.decode(ac);
+      int rs;
+      int e = fast[(int) (buf >>> (64 - Huffman.FAST_BITS))];
+      if (e != 0) {
+        int len = e >>> 8;
+        buf <<= len;
+        bits -= len;
+        rs = e & 0xFF;
+      } else {
+        in.buf = buf;
+        in.bits = bits;
+        rs = in.decodeSlow(ac);
+        buf = in.buf;
+        bits = in.bits;
+      }
       int r = rs >>> 4;
       int s = rs & 15;
       if (s == 0) {
         if (r != 15) {
-          return;
+          break;
         }
         k += 16;
         continue;
@@ -161,8 +221,11 @@ final class SequentialScan {
         throw runPastEnd();
       }
       k++;
-      in.skip(s);
+      buf <<= s;
+      bits -= s;
     }
+    in.buf = buf;
+    in.bits = bits;
   }
 
   static JpegException runPastEnd() {
