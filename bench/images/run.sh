@@ -4,14 +4,23 @@
 #   bench/images/run.sh [N_IMAGES] [SIZE] [WORKERS]      defaults: 2000 64x64 $(nproc)
 #
 # Generates (once) a `kopi sample` corpus in bench/out/corpus-N, then runs, one after another,
-# each measured as a whole process with /usr/bin/time (wall time and peak RSS):
-#   kopi      ./kopi images (exact full decode, bicubic)
-#   classic   Pillow open/convert/resize in a ProcessPoolExecutor over batches of 1,000
-#   draft     Pillow with draft() shrink-on-load and reducing_gap
-#   opencv    OpenCV IMREAD_REDUCED_* + INTER_AREA (skipped if python3-opencv is missing)
-# and prints a table with images/s and each one's time relative to kopi.
-# Needs Debian's python3-numpy, python3-pil (and python3-opencv for the last peer):
-#   apt-get install python3-numpy python3-pil python3-opencv time
+# each measured as a whole process with /usr/bin/time (wall time and peak RSS), each writing one
+# (N, H, W, 3) uint8 array in input order (failed items as zero rows) and an index of which rows
+# decoded:
+#   kopi        ./kopi images (default: JPEG shrink-on-load in kopi's decoder, bicubic)
+#   kopi-exact  ./kopi images --exact (every image decoded at full size: Pillow's exact pixels)
+#   classic     Pillow open/convert/resize in a ProcessPoolExecutor over batches of 1,000
+#   draft       Pillow with draft() shrink-on-load and reducing_gap
+#   opencv      OpenCV IMREAD_REDUCED_* + INTER_AREA        (skipped if python3-opencv is missing)
+#   vips        libvips thumbnail, size=force, sRGB          (skipped if gir1.2-vips-8.0 is missing)
+# (peers.py says exactly what each peer does.) Then agree.py compares every array with classic
+# Pillow's, over the rows both decoded (EXIF-rotated files left out), and the script prints one
+# table: images/s, time relative to kopi, peak RSS, rows decoded, mean absolute pixel difference
+# to classic Pillow (all rows and JPEG rows); and the issue's two ratios: kopi (default) against
+# classic Pillow and against the fastest peer.
+#
+# Needs /usr/bin/python3 with Debian's packages (and `time`):
+#   apt-get install time python3-numpy python3-pil python3-opencv python3-gi gir1.2-vips-8.0
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -27,6 +36,12 @@ if [ ! -x /usr/bin/time ]; then
   echo "bench: /usr/bin/time is needed (apt-get install time)" >&2
   exit 1
 fi
+if ! "$py" -c 'import numpy, PIL' 2>/dev/null; then
+  echo "bench: $py needs numpy and Pillow (apt-get install python3-numpy python3-pil)" >&2
+  exit 1
+fi
+# Build the CLI jar now if the sources changed, so that no build is timed below.
+"$root/kopi" --version > /dev/null
 if [ ! -d "$corpus" ]; then
   "$root/kopi" sample -o "$corpus" --n "$n" --seed 1 >/dev/null
 fi
@@ -34,28 +49,72 @@ fi
 cat "$corpus"/* > /dev/null
 
 results="$out/results-$n-$size.txt"
+agreement="$out/agreement-$n-$size.txt"
 : > "$results"
 measure() { # name, command...
   local name="$1"; shift
   local log="$out/$name.log"
-  /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$log" 2>&1 || { echo "$name failed, see $log" >&2; return; }
+  rm -f "$out/$name.npy" "$out/$name.index.csv"
+  echo "bench: $name ..." >&2
+  /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$log" 2>&1 || { echo "bench: $name failed, see $log" >&2; return 0; }
   read -r secs rss < "$out/$name.time"
   echo "$name $secs $rss" >> "$results"
 }
 
-measure kopi "$root/kopi" images "$corpus" -o "$out/kopi.npy" --size "$size" --workers "$workers" --no-progress
+kopi=("$root/kopi" images "$corpus" --size "$size" --workers "$workers" --no-progress)
+measure kopi "${kopi[@]}" -o "$out/kopi.npy"
+measure kopi-exact "${kopi[@]}" -o "$out/kopi-exact.npy" --exact
 measure classic "$py" "$here/peers.py" classic "$corpus" "$out/classic.npy" "$size" "$workers"
 measure draft "$py" "$here/peers.py" draft "$corpus" "$out/draft.npy" "$size" "$workers"
 if "$py" -c 'import cv2' 2>/dev/null; then
   measure opencv "$py" "$here/peers.py" opencv "$corpus" "$out/opencv.npy" "$size" "$workers"
 else
-  echo "(opencv skipped: apt-get install python3-opencv)" >&2
+  echo "bench: (opencv skipped: apt-get install python3-opencv)" >&2
+fi
+if "$py" -c 'import gi; gi.require_version("Vips", "8.0"); from gi.repository import Vips' 2>/dev/null; then
+  measure vips "$py" "$here/peers.py" vips "$corpus" "$out/vips.npy" "$size" "$workers"
+else
+  echo "bench: (vips skipped: apt-get install python3-gi gir1.2-vips-8.0)" >&2
 fi
 
-kopi_secs=$(awk '$1=="kopi"{print $2}' "$results")
-printf '%-8s %8s %10s %10s %12s\n' tool "wall s" images/s "vs kopi" "peak RSS MB"
-while read -r name secs rss; do
-  awk -v n="$n" -v name="$name" -v s="$secs" -v k="$kopi_secs" -v rss="$rss" \
-    'BEGIN { printf "%-8s %8.2f %10.1f %9.2fx %12.0f\n", name, s, n / s, s / k, rss / 1024 }'
-done < "$results"
-echo "(wall time of the whole process; 'vs kopi' > 1 means slower than kopi; $workers workers, $size, $(nproc) cores)"
+# Pixel agreement with classic Pillow (needs its array; the table shows "-" without it).
+: > "$agreement"
+if grep -q '^classic ' "$results"; then
+  specs=()
+  while read -r name _; do specs+=("$name=$out/$name.npy"); done < "$results"
+  "$py" "$here/agree.py" "$corpus" "$out/classic.npy" "${specs[@]}" > "$agreement" \
+    || echo "bench: agree.py failed; the table has no pixel agreement" >&2
+fi
+
+awk -v n="$n" -v workers="$workers" -v size="$size" -v cores="$(nproc)" '
+  FILENAME == ARGV[1] { ok[$1] = $2; cmp[$1] = $3; mad[$1] = $4; madj[$1] = $5; worst[$1] = $6;
+              if ($1 == "excluded") excluded = $2; next }
+  { name[++rows] = $1; secs[$1] = $2; rss[$1] = $3 }
+  END {
+    k = secs["kopi"]
+    printf "%-10s %8s %9s %8s %8s %6s %8s %7s %8s %7s\n", "tool", "wall s", "images/s", "vs kopi",
+      "RSS MB", "ok", "compared", "MAD", "MAD jpg", "worst"
+    for (i = 1; i <= rows; i++) {
+      t = name[i]
+      printf "%-10s %8.2f %9.1f %7s %8.0f %6s %8s %7s %8s %7s\n", t, secs[t], n / secs[t],
+        (k ? sprintf("%.2fx", secs[t] / k) : "-"), rss[t] / 1024,
+        (t in ok ? ok[t] : "-"), (t in cmp ? cmp[t] : "-"), (t in mad ? mad[t] : "-"),
+        (t in madj ? madj[t] : "-"), (t in worst ? worst[t] : "-")
+      if (t != "kopi" && t != "kopi-exact" && (fastest == "" || secs[t] < secs[fastest])) fastest = t
+    }
+    printf "(whole process wall time, page cache warm; %s workers, %s, %d cores, %d images)\n",
+      workers, size, cores, n
+    printf "(vs kopi: time relative to kopi (default), > 1 = slower than kopi; MAD: mean |difference| to\n"
+    printf " classic Pillow in 8-bit levels over the rows both decoded, %s EXIF-rotated files left out;\n",
+      (excluded == "" ? "no" : excluded)
+    printf " MAD jpg: JPEG rows only; worst: the largest one-image MAD)\n"
+    if (k && ("classic" in secs))
+      printf "goal: kopi (default) runs at %.2fx the images/s of classic Pillow (>= 1.00: no slower)\n",
+        secs["classic"] / k
+    if (k && fastest != "")
+      printf "goal: kopi (default) runs at %.2fx the images/s of the fastest peer, %s\n",
+        secs[fastest] / k, fastest
+    if (("kopi" in madj) && fastest != "" && (fastest in madj))
+      printf "goal: JPEG pixel agreement with classic Pillow (MAD, lower is closer): kopi %s, %s %s\n",
+        madj["kopi"], fastest, madj[fastest]
+  }' "$agreement" "$results"
