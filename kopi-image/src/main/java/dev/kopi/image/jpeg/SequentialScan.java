@@ -153,6 +153,15 @@ final class SequentialScan {
     }
     in.buf = buf;
     in.bits = bits;
+    if (k == 1) {
+      // No AC coefficient: every IDCT size reduces to the DC value, (dc * q + 4) >> 3, repeated
+      // (exactly what the transforms' own all-zero shortcuts compute).
+      byte v = Idct.clamp((c.pred * q[0] + 4) >> 3);
+      for (int y = 0, o = offset; y < ss; y++, o += c.stride) {
+        Arrays.fill(c.plane, o, o + ss, v);
+      }
+      return;
+    }
     Idct.idct(ss, blk, q, workspace, c.plane, offset, c.stride);
     Arrays.fill(blk, 0);
   }
