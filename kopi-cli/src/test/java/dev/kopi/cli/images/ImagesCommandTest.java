@@ -46,11 +46,13 @@ class ImagesCommandTest {
         .contains("25 images -> " + npy.toAbsolutePath())
         .containsPattern("ok\\s+\\d+")
         .contains("time by stage: read")
+        .containsPattern("decoded by: imageio \\d+ kopi-jpeg \\d+")
         .contains("np.load('" + npy.toAbsolutePath() + "', mmap_mode='r')  # (25, 12, 16, 3)");
     assertThat(Files.readString(json))
         .contains("\"rows\": 25")
         .contains("\"shape\": [25, 12, 16, 3]")
-        .contains("\"completed\": true");
+        .contains("\"completed\": true")
+        .containsPattern("\"decoders\": \\{\"imageio\": \\d+, \"kopi-jpeg\": [1-9]\\d*\\}");
     assertThat(Files.readAllLines(dir.resolve("t.index.csv"))).hasSize(26);
   }
 
@@ -104,6 +106,9 @@ class ImagesCommandTest {
     assertThat(cli.err()).contains("--mode must be one of stretch, crop, pad but it was 'zoom'");
     assertThat(kopi("images", src, "-o", o, "--background", "white")).isEqualTo(2);
     assertThat(cli.err()).contains("--background must be #RRGGBB");
+    assertThat(kopi("images", src, "-o", o, "--reducing-gap", "0.5")).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("reducingGap of 0 (auto) or in 1.0..64.0 required but it was 0.5");
     assertThat(kopi("images", src, "-o", o, "--workers", "0")).isEqualTo(2);
     assertThat(cli.err()).contains("workers >= 1 required but it was 0");
     assertThat(kopi("images", src)).isEqualTo(2);
