@@ -3,11 +3,13 @@ package dev.kopi.image.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kopi.image.ItemException;
 import dev.kopi.image.ItemStatus;
 import dev.kopi.image.sample.SampleCorpus;
 import dev.kopi.image.testing.ReferencePython;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,6 +186,35 @@ class ImageDecoderTest {
         Duration.ofSeconds(10),
         () -> assertStatus(() -> ImageFiles.read(fifo, false, 1 << 30), ItemStatus.NOT_A_FILE));
     assertStatus(() -> ImageFiles.read(real, false, 10), ItemStatus.UNSUPPORTED_FORMAT);
+  }
+
+  /**
+   * A file whose read fails is an {@code io_error} with the system's reason. Tests run as root, so
+   * a permission cannot be denied; Linux's sysfs has regular files whose read fails instead (the
+   * loopback interface has no link speed: EINVAL).
+   */
+  @Test
+  void aFailingReadIsAnIoErrorWithTheSystemsReason() {
+    Path unreadable = Path.of("/sys/class/net/lo/speed");
+    assumeTrue(
+        Files.isRegularFile(unreadable) && !readable(unreadable),
+        "needs Linux sysfs's /sys/class/net/lo/speed, a regular file whose read fails");
+    assertThatThrownBy(() -> ImageFiles.read(unreadable, false, 1 << 30))
+        .isInstanceOfSatisfying(
+            ItemException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(ItemStatus.IO_ERROR);
+              assertThat(e.reason()).startsWith("read failed: ").contains("Invalid argument");
+            });
+  }
+
+  private static boolean readable(Path p) {
+    try {
+      Files.readAllBytes(p);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Garbage inside a JPEG's entropy-coded data (structure intact) is corrupt, not truncated. */
