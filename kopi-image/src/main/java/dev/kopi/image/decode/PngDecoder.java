@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every colour type and bit depth of the PNG specification is handled (grey 1/2/4/8/16, RGB
  * 8/16, palette 1/2/4/8, grey + alpha 8/16, RGBA 8/16), with {@code tRNS} transparency, Adam7
- * interlacing and all five row filters. The file must be whole: CRCs of the chunks that shape the
- * pixels are checked, and the {@code IEND} chunk must be present.
+ * interlacing and all five row filters. The file must be whole: every chunk's CRC is checked (the
+ * value of the {@code IEND} chunk's excepted), and the {@code IEND} chunk must be present.
  *
  * <p>Thread-safe: the only shared state is immutable lookup tables built once.
  */
@@ -34,7 +34,7 @@ final class PngDecoder {
    *
    * Two passes over the bytes. The first walks the chunk list without inflating anything: it
    * checks the signature, the IHDR (and the pixel limit, so a decompression bomb is refused
-   * from its header), the CRCs of IHDR, PLTE, tRNS and IDAT, that IEND is there, and records
+   * from its header), the CRC of every chunk, that IEND is there, and records
    * where the IDAT chunks are. Most damage (truncation, flipped bytes) is found here, cheaply.
    * The second pass feeds the IDAT chunks, in place, to one Inflater and inflates one scanline
    * (filter byte + row) at a time into a buffer of two rows, unfilters it against the previous
@@ -62,10 +62,12 @@ final class PngDecoder {
    *  - 16-bit samples become round(v / 257); grey 1, 2 and 4 bits become i * 255 / (2^bits - 1).
    *  - Mode names are those ImageDecoder.mode gives: 1-bit grey and 1-bit palette are "1",
    *    2 and 4-bit grey are "P" (Image I/O models them as palettes), 16-bit RGB is "RGB;16".
-   * Where Image I/O is lax about damage (it never checks CRCs, accepts a bad IEND CRC) this
-   * decoder is stricter, except for the IEND CRC, which broken writers get wrong and other
-   * decoders tolerate too. Where Image I/O fails on malformed metadata chunks that do not
-   * touch the pixels (tEXt, iCCP, sPLT, ... of palette images), this decoder ignores them.
+   * Where Image I/O is lax about damage (it never checks CRCs) this decoder is stricter, except
+   * for the IEND CRC, which broken writers get wrong and Image I/O and other decoders tolerate.
+   * Where Image I/O fails on chunks it means to ignore (a tRNS in grey + alpha or RGBA, a tRNS
+   * before PLTE, a second PLTE: it skips their header but not their data and loses its place)
+   * or on malformed metadata that does not touch the pixels (tEXt, iCCP, sPLT... of palette
+   * images), this decoder ignores them and decodes the image.
    *
    * Speed: one switch per row picks a loop specialised by colour type and bit depth; no
    * per-pixel calls. RGB 8 and RGBA 8 rows are copied with System.arraycopy.
@@ -230,25 +232,25 @@ final class PngDecoder {
                   Math.max(0, n - data)));
         }
         int len = (int) length;
+        // Every chunk is checked, not only those that shape the pixels: the CRC covers the chunk
+        // type too, and a damaged "tRNS" name would otherwise pass as an unknown chunk.
+        checkCrc(b, pos, len, crc, name);
         switch (type) {
           case IHDR -> {
             if (pos != SIGNATURE.length) {
               throw corrupt("a second IHDR chunk at byte " + pos + "; the file is damaged");
             }
-            checkCrc(b, pos, len, crc, name);
             if (len != 13) {
               throw corrupt("the IHDR chunk has " + len + " bytes instead of 13");
             }
             h.parseIhdr(b, data, maxPixels);
           }
           case PLTE -> {
-            checkCrc(b, pos, len, crc, name);
             if (h.colorType == CT_PALETTE && h.paletteEntries == 0) {
               h.parsePalette(b, data, len);
             }
           }
           case TRNS -> {
-            checkCrc(b, pos, len, crc, name);
             if (h.colorType == CT_PALETTE) {
               // Image I/O reads a palette image's metadata up to IEND, so a late tRNS counts.
               if (h.paletteEntries > 0) {
@@ -267,13 +269,12 @@ final class PngDecoder {
             }
             // Only the first run of consecutive IDAT chunks is image data, as in Image I/O.
             if (!idatRunEnded) {
-              checkCrc(b, pos, len, crc, name);
               h.addIdat(data, len);
             }
           }
           default -> {
-            // Ancillary chunks that do not shape the pixels are skipped unread (and unchecked):
-            // damage there does not change the image.
+            // Other chunks (text, colour profile, unknown ancillary or even critical ones) do not
+            // shape the pixels and are skipped, as Image I/O and Pillow skip them.
           }
         }
         if (seenIdat && type != IDAT) {

@@ -6,17 +6,26 @@ import static dev.kopi.image.decode.TestPng.PALETTE;
 import static dev.kopi.image.decode.TestPng.RGB;
 import static dev.kopi.image.decode.TestPng.RGBA;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.kopi.image.ItemException;
+import dev.kopi.image.ItemStatus;
 import dev.kopi.image.resize.Reduce;
+import dev.kopi.image.sample.SampleCorpus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,7 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Rgb#convert}): byte-identical pixels, the same channel count and the same mode name, with
  * and without alpha, over a generated matrix of every colour type and bit depth, sizes down to 1x1,
  * Adam7, each filter type, split IDAT data, tRNS in every form Image I/O treats specially, and
- * short, long and ragged palettes.
+ * short, long and ragged palettes; and on the sample corpus's photo-sized PNGs. Then hostile input:
+ * every truncation and thousands of seeded byte flips end in a status, named damage in the right
+ * one, and a header declaring a huge image is refused before anything is inflated.
  */
 class PngDecoderTest {
   static final ImageDecoder IMAGE_IO = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, false);
@@ -94,6 +105,270 @@ class PngDecoderTest {
         }
       }
     }
+  }
+
+  /** The PNGs Image I/O itself writes (adaptive filters), photo-sized, and an Adam7 one. */
+  @Test
+  void theSampleCorpusPngsMatchTheImageIoPath(@TempDir Path dir) throws Exception {
+    List<SampleCorpus.Entry> corpus = SampleCorpus.write(dir, SampleCorpus.kinds().size(), 11);
+    int compared = 0;
+    for (SampleCorpus.Entry e : corpus) {
+      if (e.kind().startsWith("png")) {
+        assertSameAsImageIo(e.kind(), Files.readAllBytes(e.path()));
+        compared++;
+      }
+    }
+    assertThat(compared).isEqualTo(7);
+  }
+
+  /** Samples for the hostile tests, with ancillary chunks before and after the image data. */
+  static List<Variant> hostileSamples() throws Exception {
+    byte[] text = "Comment\0kopi".getBytes(StandardCharsets.ISO_8859_1);
+    List<Variant> out = new ArrayList<>();
+    out.add(
+        new Variant(
+            "Image I/O RGB",
+            SampleCorpus.encode(SampleCorpus.photo(40, 30, new Random(3)), "png")));
+    out.add(
+        new Variant(
+            "palette 4-bit with tRNS and text",
+            png(23, 19, PALETTE, 4, 0, 5)
+                .palette(TestPng.palette(16, 5))
+                .trns(new byte[] {0, 40, (byte) 200})
+                .chunkBeforeIdat("tEXt", text)
+                .chunkAfterIdat("tEXt", text)
+                .bytes()));
+    out.add(
+        new Variant(
+            "RGBA 16-bit Adam7, split IDAT",
+            png(17, 13, RGBA, 16, 0, 6)
+                .interlaced(true)
+                .idatChunkSize(300)
+                .chunkBeforeIdat("gAMA", new byte[] {0, 0, (byte) 0xB1, (byte) 0x8F})
+                .bytes()));
+    out.add(
+        new Variant(
+            "grey + alpha, an unknown chunk after IDAT",
+            png(37, 21, GREY_ALPHA, 8, 0, 7).chunkAfterIdat("zzZz", new byte[] {1, 2, 3}).bytes()));
+    return out;
+  }
+
+  /** Every prefix of a PNG is truncated (or, when empty, not recognised); none escapes or hangs. */
+  @Test
+  void everyPrefixIsTruncated() throws Exception {
+    for (Variant v : hostileSamples()) {
+      byte[] full = v.png();
+      assertThat(PngDecoder.decode(new byte[0], MAX, false, 1)).isNull();
+      for (int n = 1; n < full.length; n++) {
+        byte[] cut = Arrays.copyOf(full, n);
+        for (int reduce : new int[] {1, 3}) {
+          try {
+            PngDecoder.decode(cut, MAX, true, reduce);
+            fail("%s cut to %d of %d bytes decoded as ok", v.label(), n, full.length);
+          } catch (ItemException e) {
+            assertThat(e.status())
+                .as("%s cut to %d bytes: %s", v.label(), n, e.getMessage())
+                .isEqualTo(ItemStatus.TRUNCATED);
+            assertThat(e.getCause()).as("no decoder bug behind %s", e.getMessage()).isNull();
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Seeded single-byte damage: raw flips, which the CRCs must catch unless they hit a chunk that
+   * does not shape the pixels, and flips whose chunk CRC is then recomputed, which reach the header
+   * parser, the inflater and the unfilter. Every outcome is a status or a decode; a decode after a
+   * raw flip must give the original pixels.
+   */
+  @Test
+  void byteFlipsEndInAStatusNeverAnotherException() throws Exception {
+    SplittableRandom random = new SplittableRandom(42);
+    int decodedAfterCrcFix = 0;
+    for (Variant v : hostileSamples()) {
+      byte[] full = v.png();
+      Pixels original = decode(full, true, 1).pixels();
+      List<Integer> chunks = TestPng.chunkOffsets(full);
+      for (int trial = 0; trial < 3000; trial++) {
+        boolean fixCrc = trial % 2 == 1;
+        int at = random.nextInt(full.length);
+        byte[] damaged = full.clone();
+        damaged[at] ^= (byte) (1 + random.nextInt(255));
+        int chunk = chunkAt(chunks, at);
+        if (fixCrc && chunk >= 0 && at >= chunk + 8) {
+          TestPng.fixCrc(damaged, chunk);
+        }
+        String what =
+            String.format(
+                Locale.ROOT, "%s, byte %d%s", v.label(), at, fixCrc ? " (CRC fixed)" : "");
+        PngDecoder.Result r;
+        try {
+          r = PngDecoder.decode(damaged, MAX, true, trial % 3 == 0 ? 2 : 1);
+        } catch (ItemException e) {
+          assertThat(e.status())
+              .as("%s: %s", what, e.getMessage())
+              .isIn(ItemStatus.TRUNCATED, ItemStatus.CORRUPT, ItemStatus.TOO_MANY_PIXELS);
+          assertThat(e.getCause())
+              .as("no decoder bug behind %s: %s", what, e.getMessage())
+              .isNull();
+          assertThat(e.getMessage()).isNotBlank();
+          continue;
+        }
+        if (r == null) {
+          assertThat(at).as("declined only for a damaged signature: %s", what).isLessThan(8);
+          continue;
+        }
+        if (fixCrc) {
+          decodedAfterCrcFix++;
+        } else {
+          // The CRCs catch every raw flip but one in IEND's CRC, whose value is not checked.
+          assertThat(at).as("a raw flip decoded: %s", what).isGreaterThanOrEqualTo(full.length - 4);
+          assertThat(r.pixels().data()).as(what).isEqualTo(reduced(original, trial % 3 == 0));
+        }
+      }
+    }
+    // The CRC-fixed flips do reach the pixels: many decode to something, damaged or not.
+    assertThat(decodedAfterCrcFix).isPositive();
+  }
+
+  private static byte[] reduced(Pixels p, boolean byTwo) {
+    return byTwo ? Reduce.reduce(p.data(), p.width(), p.height(), p.channels(), 2, 2) : p.data();
+  }
+
+  /** The chunk whose bytes include {@code at}, as the offset of its length field, or -1. */
+  private static int chunkAt(List<Integer> chunks, int at) {
+    int found = -1;
+    for (int c : chunks) {
+      if (c <= at) {
+        found = c;
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void aHugeHeaderIsRefusedBeforeAnythingIsInflated() throws Exception {
+    byte[] bomb = header(100_000, 100_000, 8, 2, new byte[] {0x78, (byte) 0x9C, 0x03, 0x00});
+    assertStatus(bomb, ItemStatus.TOO_MANY_PIXELS)
+        .hasMessage("100000x100000 = 10000.0 Mpx, over the limit of 89.5 Mpx (--max-pixels)");
+    // Refused from the header even when nothing follows it.
+    byte[] headerOnly = Arrays.copyOf(bomb, 8 + 25);
+    assertStatus(headerOnly, ItemStatus.TOO_MANY_PIXELS);
+    // With no pixel limit, the few compressed bytes cannot hold the image: refused before the
+    // 30 GB output is allocated.
+    assertThatThrownBy(() -> PngDecoder.decode(bomb, Long.MAX_VALUE, false, 1))
+        .isInstanceOfSatisfying(
+            ItemException.class, e -> assertThat(e.status()).isEqualTo(ItemStatus.TRUNCATED))
+        .hasMessageContaining("too short for a 100000x100000 image");
+  }
+
+  /** Named damage gets the right status and a reason that says what is wrong. */
+  @Test
+  void damageIsNamed() throws Exception {
+    byte[] good = png(20, 10, RGB, 8, 0, 9).filter(0).bytes();
+    List<Integer> chunks = TestPng.chunkOffsets(good);
+    int idat = chunks.get(1);
+
+    byte[] badCrc = good.clone();
+    badCrc[idat + 10] ^= 1;
+    assertStatus(badCrc, ItemStatus.CORRUPT)
+        .hasMessageContaining("IDAT chunk at byte 33 fails its CRC");
+
+    byte[] noIend = Arrays.copyOf(good, good.length - 12);
+    assertStatus(noIend, ItemStatus.TRUNCATED).hasMessageContaining("IEND");
+
+    byte[] cutInIdat = Arrays.copyOf(good, idat + 20);
+    assertStatus(cutInIdat, ItemStatus.TRUNCATED)
+        .hasMessageContaining("the file ends inside the IDAT chunk at byte 33");
+
+    // A valid zlib stream holding only 4 of the 10 rows.
+    byte[] rows = new byte[4 * 61];
+    byte[] shortData = header(20, 10, 8, 2, TestPng.deflate(rows));
+    assertStatus(shortData, ItemStatus.TRUNCATED)
+        .hasMessage("the compressed image data ends after 4 of 10 rows");
+
+    byte[] raw = new byte[10 * 61];
+    raw[61 * 3] = 9; // row 3's filter byte
+    assertStatus(header(20, 10, 8, 2, TestPng.deflate(raw)), ItemStatus.CORRUPT)
+        .hasMessageContaining("scanline 3 has filter type 9");
+
+    byte[] garbage = TestPng.deflate(raw);
+    for (int i = 2; i < garbage.length - 4; i++) {
+      garbage[i] = (byte) 0xFF;
+    }
+    assertStatus(header(20, 10, 8, 2, garbage), ItemStatus.CORRUPT)
+        .hasMessageContaining("the compressed image data is damaged (zlib: ");
+
+    assertStatus(header(20, 10, 3, 2, TestPng.deflate(raw)), ItemStatus.CORRUPT)
+        .hasMessage(
+            "the header declares colour type 2 with bit depth 3, which PNG does not define");
+    assertStatus(header(0, 10, 8, 2, TestPng.deflate(raw)), ItemStatus.CORRUPT)
+        .hasMessage("the header declares an invalid size 0x10");
+    assertStatus(header(20, 10, 8, 3, TestPng.deflate(raw)), ItemStatus.CORRUPT)
+        .hasMessage("a palette image without a PLTE chunk before its data");
+
+    byte[] textFirst =
+        concat(
+            Arrays.copyOf(good, 8),
+            TestPng.chunk("tEXt", new byte[] {'a', 0}),
+            Arrays.copyOfRange(good, 8, good.length));
+    assertStatus(textFirst, ItemStatus.CORRUPT)
+        .hasMessage("the first chunk is tEXt, not the IHDR header");
+
+    byte[] twoHeaders =
+        concat(
+            Arrays.copyOf(good, idat),
+            Arrays.copyOfRange(good, 8, 33),
+            Arrays.copyOfRange(good, idat, good.length));
+    assertStatus(twoHeaders, ItemStatus.CORRUPT).hasMessageContaining("a second IHDR chunk");
+
+    byte[] noData = concat(Arrays.copyOf(good, idat), TestPng.chunk("IEND", new byte[0]));
+    assertStatus(noData, ItemStatus.CORRUPT).hasMessage("the file has no image data (IDAT chunk)");
+
+    assertStatus(Arrays.copyOf(good, 5), ItemStatus.TRUNCATED)
+        .hasMessage("the file ends inside the PNG signature, after 5 bytes");
+    assertThat(PngDecoder.decode("GIF89a....".getBytes(StandardCharsets.US_ASCII), MAX, false, 1))
+        .as("not a PNG: declined for another decoder")
+        .isNull();
+  }
+
+  @Test
+  void argumentsAreValidated() {
+    byte[] png = png(3, 3, RGB, 8, 0, 1).bytes();
+    assertThatThrownBy(() -> PngDecoder.decode(png, 0, false, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPixels >= 1 required but it was 0");
+    assertThatThrownBy(() -> PngDecoder.decode(png, MAX, false, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("reduce in [1, 4095] required but it was 0");
+    assertThatThrownBy(() -> PngDecoder.decode(png, MAX, false, 4096))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A PNG of the given header and IDAT data (taken as is), without palette. */
+  static byte[] header(int w, int h, int bitDepth, int colorType, byte[] idat) {
+    ByteBuffer ihdr = ByteBuffer.allocate(13);
+    ihdr.putInt(w).putInt(h).put((byte) bitDepth).put((byte) colorType).put(new byte[3]);
+    return concat(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'},
+        TestPng.chunk("IHDR", ihdr.array()),
+        TestPng.chunk("IDAT", idat),
+        TestPng.chunk("IEND", new byte[0]));
+  }
+
+  static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertStatus(
+      byte[] png, ItemStatus status) {
+    return assertThatThrownBy(() -> PngDecoder.decode(png, MAX, false, 1))
+        .isInstanceOfSatisfying(ItemException.class, e -> assertThat(e.status()).isEqualTo(status));
   }
 
   static PngDecoder.Result decode(byte[] png, boolean keepAlpha, int reduce) throws Exception {
