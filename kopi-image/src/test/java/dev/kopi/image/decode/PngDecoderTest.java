@@ -334,6 +334,26 @@ class PngDecoderTest {
   }
 
   @Test
+  void thePaethPredictorMatchesTheSpecificationForEveryInput() {
+    for (int a = 0; a < 256; a++) {
+      for (int b = 0; b < 256; b++) {
+        for (int c = 0; c < 256; c++) {
+          int p = a + b - c;
+          int pa = Math.abs(p - a);
+          int pb = Math.abs(p - b);
+          int pc = Math.abs(p - c);
+          int expected = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          if (PngDecoder.Unfilter.predict(a, b, c) != expected) {
+            fail(
+                "predict(%d, %d, %d) = %d, expected %d",
+                a, b, c, PngDecoder.Unfilter.predict(a, b, c), expected);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void argumentsAreValidated() {
     byte[] png = png(3, 3, RGB, 8, 0, 1).bytes();
     assertThatThrownBy(() -> PngDecoder.decode(png, 0, false, 1))
