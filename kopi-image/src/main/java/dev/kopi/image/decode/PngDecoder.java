@@ -116,6 +116,10 @@ final class PngDecoder {
   /**
    * Decodes a PNG file.
    *
+   * <p>Memory: besides the result, two scanlines, a 32 KiB inflate window and, when reducing, one
+   * converted row (an interlaced image is decoded whole before it is reduced); nothing is kept
+   * after the call. Any number of threads may call this at once.
+   *
    * @param bytes the whole file; not modified
    * @param maxPixels images whose header declares more pixels are refused as {@code
    *     too_many_pixels} before any image data is inflated; at least 1
@@ -463,7 +467,7 @@ final class PngDecoder {
     private byte[] window = new byte[WINDOW];
     private int windowStart;
     private int windowEnd;
-    // Lookup tables of the current kind: grey levels, palette, linear-grey curve.
+    // The current kind's lookup table: grey levels or the linear-grey curve; else empty.
     private final byte[] lut;
 
     Decoder(byte[] bytes, Header h, boolean keepAlpha, int reduce) {
@@ -500,25 +504,31 @@ final class PngDecoder {
         }
         int outW = reduce == 1 ? w : Reduce.reducedSize(w, reduce);
         int outH = reduce == 1 ? ht : Reduce.reducedSize(ht, reduce);
+        // An interlaced image is reduced after decoding it whole (see the overview).
+        boolean whole = h.interlaced && reduce > 1;
         long outLength = (long) outW * outH * channels;
-        if (outLength > MAX_ARRAY_LENGTH) {
+        long wholeLength = whole ? (long) w * ht * channels : 0;
+        if (Math.max(outLength, wholeLength) > MAX_ARRAY_LENGTH
+            || (long) w * channels > MAX_ARRAY_LENGTH) {
           throw new ItemException(
               ItemStatus.TOO_MANY_PIXELS,
               w + "x" + ht + " pixels do not fit in one Java array; use a smaller --max-pixels");
         }
-        byte[] out = new byte[(int) outLength];
         String mode = h.mode();
+        byte[] out;
         if (!h.interlaced) {
+          out = new byte[(int) outLength];
           Reduce.@Nullable Rows rows =
               reduce == 1 ? null : new Reduce.Rows(w, ht, channels, reduce, reduce, out, 0);
           byte[] row = rows == null ? out : new byte[w * channels];
           decodePass(w, ht, 0, 0, 1, 1, w, row, rows);
-        } else if (reduce == 1) {
+        } else if (!whole) {
+          out = new byte[(int) outLength];
           decodeInterlaced(out);
         } else {
-          byte[] whole = new byte[Math.multiplyExact(Math.multiplyExact(w, ht), channels)];
-          decodeInterlaced(whole);
-          out = Reduce.reduce(whole, w, ht, channels, reduce, reduce);
+          byte[] full = new byte[(int) wholeLength];
+          decodeInterlaced(full);
+          out = Reduce.reduce(full, w, ht, channels, reduce, reduce);
         }
         return new Result(new Pixels(out, outW, outH, channels), w, ht, mode);
       } finally {
