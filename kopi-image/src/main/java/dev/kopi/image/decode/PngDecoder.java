@@ -78,7 +78,12 @@ final class PngDecoder {
    * thread (reset() instead of a new one) measured under 1 us per image.
    */
 
-  /** The decoded image and what the header said about the original. */
+  /**
+   * A decoded PNG: {@code pixels} is the image as RGB or RGB + alpha (reduced when asked), {@code
+   * width} and {@code height} are the original size from the header, and {@code mode} is the name
+   * {@link ImageDecoder#mode} gives the stored colour type ("L", "LA", "P", "1", "RGB", "RGBA",
+   * "I;16", ...), as in {@link ImageDecoder.Decoded}.
+   */
   record Result(Pixels pixels, int width, int height, String mode) {}
 
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
