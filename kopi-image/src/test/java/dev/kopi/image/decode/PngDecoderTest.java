@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -333,6 +336,35 @@ class PngDecoderTest {
         .isNull();
   }
 
+  /**
+   * No shared mutable state: four threads decoding at once (racing to the first use of the lookup
+   * tables too) agree with one thread.
+   */
+  @Test
+  void concurrentDecodesGiveTheSameResults() throws Exception {
+    List<Variant> all = new ArrayList<>();
+    for (int[] t : new int[][] {{GREY_ALPHA, 16}, {GREY_ALPHA, 8}, {PALETTE, 4}, {RGBA, 8}}) {
+      all.addAll(variants(t[0], t[1]));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<byte[]>> futures = new ArrayList<>();
+      for (int i = 0; i < 3 * all.size(); i++) {
+        byte[] png = all.get(i % all.size()).png();
+        int reduce = 1 + i % 2;
+        futures.add(pool.submit(() -> decode(png, true, reduce).pixels().data()));
+      }
+      for (int i = 0; i < futures.size(); i++) {
+        Variant v = all.get(i % all.size());
+        assertThat(futures.get(i).get())
+            .as(v.label())
+            .isEqualTo(decode(v.png(), true, 1 + i % 2).pixels().data());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void thePaethPredictorMatchesTheSpecificationForEveryInput() {
     for (int a = 0; a < 256; a++) {
@@ -477,6 +509,14 @@ class PngDecoderTest {
         png.palette(pal);
       }
       out.add(new Variant(base + " 29x11, 5-byte IDAT chunks, ancillary chunks", png.bytes()));
+    }
+    {
+      // Scanlines longer than the decoder's 32 KiB inflate window (and 70,001 pixels wide).
+      TestPng png = png(70_001, 2, ct, bd, 0, seed++);
+      if (pal != null) {
+        png.palette(pal);
+      }
+      out.add(new Variant(base + " 70001x2", png.bytes()));
     }
     switch (ct) {
       case GREY -> greyKeys(out, base, bd, seed);
