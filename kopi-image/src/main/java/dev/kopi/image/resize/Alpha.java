@@ -15,9 +15,9 @@ final class Alpha {
   static void premultiply(byte[] in, byte[] out, int length) {
     for (int i = 0; i < length; i += 4) {
       int a = in[i + 3] & 0xff;
-      out[i] = mulDiv255(in[i] & 0xff, a);
-      out[i + 1] = mulDiv255(in[i + 1] & 0xff, a);
-      out[i + 2] = mulDiv255(in[i + 2] & 0xff, a);
+      out[i] = (byte) mulDiv255(in[i] & 0xff, a);
+      out[i + 1] = (byte) mulDiv255(in[i + 1] & 0xff, a);
+      out[i + 2] = (byte) mulDiv255(in[i + 2] & 0xff, a);
       out[i + 3] = (byte) a;
     }
   }
@@ -39,9 +39,12 @@ final class Alpha {
     }
   }
 
-  /** {@code round(v * a / 255)} without division, as Pillow's {@code MULDIV255}. */
-  private static byte mulDiv255(int v, int a) {
+  /**
+   * {@code round(v * a / 255)} without division, as Pillow's {@code MULDIV255}: one colour sample
+   * premultiplied by its alpha, both in 0..255.
+   */
+  static int mulDiv255(int v, int a) {
     int t = v * a + 128;
-    return (byte) (((t >> 8) + t) >> 8);
+    return ((t >> 8) + t) >> 8;
   }
 }
