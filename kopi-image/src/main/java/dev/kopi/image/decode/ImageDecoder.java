@@ -65,16 +65,24 @@ public final class ImageDecoder {
 
   public static final String IMAGE_IO = "imageio";
 
+  public static final String KOPI_PNG = "kopi-png";
+
   /**
    * How much smaller than its stored size an image may be decoded. Given the image's size as it
-   * will be displayed (after EXIF orientation), returns the largest factor by which both sides may
-   * shrink; 1 asks for the full size.
+   * will be displayed (after EXIF orientation), each method returns the largest factor by which
+   * both sides may shrink; 1 asks for the full size.
    */
   @FunctionalInterface
   public interface Reduction {
     Reduction NONE = (width, height) -> 1;
 
+    /** For scaling in the DCT domain (JPEG at 1/2, 1/4, 1/8). */
     int maxFactor(int width, int height);
+
+    /** For a box average while decoding (PNG); by default the same as {@link #maxFactor}. */
+    default int maxBoxFactor(int width, int height) {
+      return maxFactor(width, height);
+    }
   }
 
   /** Decodes at full size: {@link #decode(byte[], boolean, Reduction)} with no reduction. */
@@ -85,7 +93,8 @@ public final class ImageDecoder {
   /**
    * Decodes {@code bytes} to RGB, with the alpha channel kept as a fourth channel when {@code
    * keepAlpha} and the image has one. A JPEG may come back smaller than stored, by the largest of
-   * 2, 4 or 8 that {@code reduction} allows; other formats come back at full size.
+   * 2, 4 or 8 that {@code reduction} allows (in the DCT domain); a PNG by exactly the factor it
+   * allows (a box reduction, Pillow's {@code reduce()}); other formats come back at full size.
    *
    * @throws ItemException with {@code unsupported_format}, {@code too_many_pixels}, {@code
    *     truncated} or {@code corrupt}
@@ -94,6 +103,11 @@ public final class ImageDecoder {
     Format format = Format.sniff(bytes);
     if (format == Format.JPEG) {
       Decoded d = decodeJpeg(bytes, reduction);
+      if (d != null) {
+        return d;
+      }
+    } else if (format == Format.PNG) {
+      Decoded d = decodePng(bytes, keepAlpha, reduction);
       if (d != null) {
         return d;
       }
@@ -224,6 +238,43 @@ public final class ImageDecoder {
         top);
   }
 
+  /** kopi's PNG decoder, box-reducing on the way when {@code reduction} allows. */
+  private @Nullable Decoded decodePng(byte[] bytes, boolean keepAlpha, Reduction reduction)
+      throws ItemException {
+    // The header is read twice (here for the size, then by the decoder): 33 bytes, no pixels.
+    int factor = 1;
+    if (reduction != Reduction.NONE && bytes.length >= 24) {
+      int w = readInt(bytes, 16);
+      int h = readInt(bytes, 20);
+      if (w > 0 && h > 0) {
+        factor = Math.max(1, Math.min(PngDecoder.MAX_REDUCE, reduction.maxBoxFactor(w, h)));
+      }
+    }
+    PngDecoder.Result r = PngDecoder.decode(bytes, maxPixels, keepAlpha, factor);
+    if (r == null) {
+      return null;
+    }
+    return new Decoded(
+        r.pixels(),
+        r.width(),
+        r.height(),
+        r.mode(),
+        Format.PNG.label,
+        KOPI_PNG,
+        factor,
+        r.width(),
+        r.height(),
+        0,
+        0);
+  }
+
+  private static int readInt(byte[] b, int p) {
+    return (b[p] & 0xFF) << 24
+        | (b[p + 1] & 0xFF) << 16
+        | (b[p + 2] & 0xFF) << 8
+        | (b[p + 3] & 0xFF);
+  }
+
   /** The largest JPEG scale denominator (1, 2, 4 or 8) not above {@code maxFactor}. */
   static int scaleFor(int maxFactor) {
     return maxFactor >= 8 ? 8 : maxFactor >= 4 ? 4 : maxFactor >= 2 ? 2 : 1;
@@ -336,7 +387,8 @@ public final class ImageDecoder {
    * @param height the stored height
    * @param mode Pillow's name for the stored colour mode
    * @param format the file format's label
-   * @param decoder which decoder produced it: {@link #KOPI_JPEG} or {@link #IMAGE_IO}
+   * @param decoder which decoder produced it: {@link #KOPI_JPEG}, {@link #KOPI_PNG} or {@link
+   *     #IMAGE_IO}
    * @param scale the denominator the image was decoded at (1 for full size)
    * @param uprightWidth the full-size width after orientation
    * @param uprightHeight the full-size height after orientation

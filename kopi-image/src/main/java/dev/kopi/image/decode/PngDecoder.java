@@ -3,10 +3,6 @@ package dev.kopi.image.decode;
 import dev.kopi.image.ItemException;
 import dev.kopi.image.ItemStatus;
 import dev.kopi.image.resize.Reduce;
-import java.awt.Transparency;
-import java.awt.color.ColorSpace;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -58,9 +54,9 @@ final class PngDecoder {
    *    compared with the sample *after* Image I/O scaled it to 8 bits (1, 2 and 4-bit grey), so
    *    only a tRNS grey of 0 ever matches those depths. tRNS after the first IDAT is ignored
    *    for grey and RGB but honoured for palettes (Image I/O reads palette metadata to IEND).
-   *  - Grey + alpha (and grey with tRNS) reach RGB through the JDK's linear-grey colour model,
-   *    which applies the sRGB transfer curve: grey 128 becomes 188. Pillow does not do this.
-   *    The tables are taken from that same colour model, not re-derived, so they stay exact.
+   *  - Grey + alpha (and grey with tRNS) keep the stored grey, as Pillow does. (The JDK's
+   *    linear-grey colour model would apply the sRGB transfer curve, 128 becoming 188; kopi's
+   *    Image I/O path reads their samples instead, see Rgb.)
    *  - 16-bit samples become round(v / 257); grey 1, 2 and 4 bits become i * 255 / (2^bits - 1).
    *  - Mode names are those ImageDecoder.mode gives: 1-bit grey and 1-bit palette are "1",
    *    2 and 4-bit grey are "P" (Image I/O models them as palettes), 16-bit RGB is "RGB;16".
@@ -472,7 +468,7 @@ final class PngDecoder {
     private byte[] window = new byte[WINDOW];
     private int windowStart;
     private int windowEnd;
-    // The current kind's lookup table: grey levels or the linear-grey curve; else empty.
+    // The current kind's lookup table: grey levels, or plain grey for grey + alpha; else empty.
     private final byte[] lut;
 
     Decoder(byte[] bytes, Header h, boolean keepAlpha, int reduce) {
@@ -486,8 +482,8 @@ final class PngDecoder {
       this.lut =
           switch (kind) {
             case GREY_LOW -> greyLevels(h.bitDepth);
-            case GREY_KEY_8, GREY_ALPHA_8 -> LinearGrey8.TABLE;
-            case GREY_KEY_16, GREY_ALPHA_16 -> LinearGrey16.TABLE;
+            case GREY_KEY_8, GREY_ALPHA_8 -> PlainGrey8.TABLE;
+            case GREY_KEY_16, GREY_ALPHA_16 -> PlainGrey16.TABLE;
             default -> new byte[0];
           };
     }
@@ -1215,37 +1211,28 @@ final class PngDecoder {
   }
 
   /**
-   * The 8-bit sRGB value the JDK's linear-grey colour model gives each grey sample: what {@code
-   * BufferedImage.getRGB} returns for Image I/O's grey + alpha images. Taken from the JDK itself
-   * (its colour management computes it) so that the two paths agree on any JDK.
+   * Grey as stored, for grey + alpha and grey with a tRNS colour: Pillow replicates the grey (the
+   * JDK's colour model would apply the sRGB curve; kopi's Image I/O path reads samples instead).
    */
-  private static byte[] linearGreyCurve(int dataType, int levels) {
-    ComponentColorModel cm =
-        new ComponentColorModel(
-            ColorSpace.getInstance(ColorSpace.CS_GRAY),
-            true,
-            false,
-            Transparency.TRANSLUCENT,
-            dataType);
-    byte[] table = new byte[levels];
-    for (int v = 0; v < levels; v++) {
-      Object pixel =
-          dataType == DataBuffer.TYPE_BYTE
-              ? new byte[] {(byte) v, (byte) 0xFF}
-              : new short[] {(short) v, (short) 0xFFFF};
-      table[v] = (byte) (cm.getRGB(pixel) >>> 16);
+  private static final class PlainGrey8 {
+    static final byte[] TABLE = new byte[256];
+
+    static {
+      for (int v = 0; v < 256; v++) {
+        TABLE[v] = (byte) v;
+      }
     }
-    return table;
   }
 
-  /** Holder: built on first use of an 8-bit grey + alpha image. */
-  private static final class LinearGrey8 {
-    static final byte[] TABLE = linearGreyCurve(DataBuffer.TYPE_BYTE, 256);
-  }
+  /** 16-bit grey scaled to 8 bits, {@code round(v / 257)}, as kopi scales every 16-bit sample. */
+  private static final class PlainGrey16 {
+    static final byte[] TABLE = new byte[65_536];
 
-  /** Holder: built (65,536 colour-model calls, a few ms) on first use of a 16-bit one. */
-  private static final class LinearGrey16 {
-    static final byte[] TABLE = linearGreyCurve(DataBuffer.TYPE_USHORT, 65_536);
+    static {
+      for (int v = 0; v < 65_536; v++) {
+        TABLE[v] = (byte) ((v + 128) / 257);
+      }
+    }
   }
 
   /** A 16-bit big-endian sample scaled to 8 bits as Image I/O's colour models do. */

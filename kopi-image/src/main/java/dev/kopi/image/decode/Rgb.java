@@ -1,6 +1,9 @@
 package dev.kopi.image.decode;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferUShort;
@@ -95,6 +98,10 @@ final class Rgb {
         default -> {}
       }
     }
+    if (isPlainGrey(image.getColorModel(), raster)) {
+      convertGrey(raster, out, w, h, channels, image.getColorModel().getComponentSize(0));
+      return new Pixels(out, w, h, channels);
+    }
     int[] row = new int[w];
     for (int y = 0, o = 0; y < h; y++) {
       image.getRGB(0, y, w, 1, row, 0, w);
@@ -109,6 +116,43 @@ final class Rgb {
       }
     }
     return new Pixels(out, w, h, channels);
+  }
+
+  /**
+   * Grey, or grey + alpha, of 8 or 16 bits in a component colour model. The JDK models PNG's grey +
+   * alpha (and grey with a tRNS colour) in its linear grey space, whose {@code getRGB} applies the
+   * sRGB transfer curve (grey 128 becomes 188); Pillow, like every image library, replicates the
+   * stored grey. So these are read as samples.
+   */
+  private static boolean isPlainGrey(ColorModel cm, Raster raster) {
+    if (!(cm instanceof ComponentColorModel)
+        || cm.getColorSpace().getType() != ColorSpace.TYPE_GRAY
+        || raster.getNumBands() > 2) {
+      return false;
+    }
+    int bits = cm.getComponentSize(0);
+    return (bits == 8 || bits == 16) && cm.getNumComponents() == raster.getNumBands();
+  }
+
+  private static void convertGrey(Raster raster, byte[] out, int w, int h, int channels, int bits) {
+    int bands = raster.getNumBands();
+    int[] px = new int[w * bands];
+    for (int y = 0, o = 0; y < h; y++) {
+      raster.getPixels(0, y, w, 1, px);
+      for (int x = 0; x < w; x++, o += channels) {
+        byte g = to8(px[x * bands], bits);
+        out[o] = g;
+        out[o + 1] = g;
+        out[o + 2] = g;
+        if (channels == 4) {
+          out[o + 3] = bands == 2 ? to8(px[x * bands + 1], bits) : (byte) 0xFF;
+        }
+      }
+    }
+  }
+
+  private static byte to8(int v, int bits) {
+    return (byte) (bits == 16 ? (v + 128) / 257 : v);
   }
 
   private static void convertIndexed(

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * channel) for k = 1, 2, 3 and 8, over the 8-bit-or-less part of {@link PngDecoderTest}'s matrix
  * and the sample corpus's photo-sized PNGs. Byte-identical, except where the decoder follows the
  * Image I/O path and Image I/O differs from Pillow; {@link #whyPillowDiffers} names each case, read
- * from the file itself, and {@link #greyAlphaIsPillowsGreyThroughImageIosCurve} pins the largest.
- * All Pillow work runs in one Python process; without Pillow the tests are skipped with the reason.
+ * from the file itself. All Pillow work runs in one Python process; without Pillow the tests are
+ * skipped with the reason.
  */
 class PngDecoderPillowTest {
   private static final int[] REDUCE = {1, 2, 3, 8};
@@ -142,47 +142,35 @@ class PngDecoderPillowTest {
             compared,
             REQUESTS.size() - compared,
             different));
-    // Most of the matrix is compared, and the excluded cases really do differ (else the
-    // exclusion would be stale).
-    assertThat(compared).isGreaterThan(1200);
-    assertThat(different).isGreaterThan(500);
+    // Most of the matrix is compared, and most excluded cases really do differ (else the
+    // exclusion would be stale; a few agree by chance, e.g. a padded palette entry never used).
+    int excluded = REQUESTS.size() - compared;
+    assertThat(compared).as("compared").isGreaterThan(1300);
+    assertThat(different).as("of %d excluded, differing", excluded).isGreaterThan(excluded / 2);
   }
 
   /**
-   * Image I/O turns grey + alpha (and grey with a tRNS colour) to RGB through the JDK's linear-grey
-   * colour model, which applies the sRGB transfer curve; Pillow replicates the grey. kopi follows
-   * Image I/O: its grey is exactly Pillow's grey through that curve, pixel for pixel.
+   * Grey + alpha and grey with a tRNS colour replicate the stored grey, as Pillow does (the JDK's
+   * linear-grey colour model would apply the sRGB curve, turning 128 into 188): every level.
    */
   @Test
-  void greyAlphaIsPillowsGreyThroughImageIosCurve() throws Exception {
+  void greyAlphaIsPillowsGrey() throws Exception {
     ReferencePython.require();
-    byte[] curve = new byte[256];
     for (int v = 0; v < 256; v++) {
       byte[] png = new TestPng(1, 1, TestPng.GREY_ALPHA, 8, new int[] {v, 255}).bytes();
-      curve[v] = PngDecoderTest.decode(png, false, 1).pixels().data()[0];
+      assertThat(PngDecoderTest.decode(png, false, 1).pixels().data()[0] & 0xFF)
+          .as("grey %d", v)
+          .isEqualTo(v);
     }
-    assertThat(curve[128] & 0xFF).as("linear grey 128 in sRGB").isEqualTo(188);
     int compared = 0;
     for (int q = 0; q < REQUESTS.size(); q++) {
       Request r = REQUESTS.get(q);
-      if (r.mode().equals("RGB") && r.reduce() == 1 && isGreyThroughCurve(r.differs())) {
-        byte[] pillow = PILLOW.get(q);
-        byte[] expected = new byte[pillow.length];
-        for (int i = 0; i < pillow.length; i++) {
-          expected[i] = curve[pillow[i] & 0xFF];
-        }
-        assertThat(r.kopi()).as(r.label()).isEqualTo(expected);
+      boolean greyWithAlpha = r.label().startsWith("ct4/") || r.label().contains("tRNS grey");
+      if (greyWithAlpha && r.differs() == null) {
         compared++;
       }
     }
-    assertThat(compared).isGreaterThan(50);
-  }
-
-  private static final String GREY_CURVE =
-      "grey through Image I/O's linear-grey to sRGB curve (Pillow replicates the grey)";
-
-  private static boolean isGreyThroughCurve(@Nullable String differs) {
-    return GREY_CURVE.equals(differs);
+    assertThat(compared).as("grey + alpha files compared with Pillow").isGreaterThan(20);
   }
 
   /**
@@ -212,8 +200,11 @@ class PngDecoderPillowTest {
           }
         }
         case "tRNS" -> {
-          if (colorType == 0 && len == 2 && !seenIdat) {
-            return GREY_CURVE;
+          if (colorType == 0
+              && len == 2
+              && !seenIdat
+              && (b.getShort(pos + 8) & 0xFFFF) >= 1 << bitDepth) {
+            return "a tRNS grey beyond the bit depth: Pillow masks it, Image I/O never matches it";
           }
           if (colorType == 2 && len != 6) {
             return "an RGB tRNS of the wrong length: Pillow refuses the file";
@@ -224,9 +215,6 @@ class PngDecoderPillowTest {
         }
         default -> {}
       }
-    }
-    if (colorType == 4) {
-      return GREY_CURVE;
     }
     if (plteChunks > 1 && colorType == 3) {
       return "a second PLTE: Image I/O keeps the first, Pillow the last";
