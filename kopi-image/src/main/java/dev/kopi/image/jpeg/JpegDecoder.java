@@ -527,6 +527,10 @@ public final class JpegDecoder {
       p++;
       m = data[p + 1] & 0xFF;
     }
+    if (m == 0xFF) {
+      // Only fill bytes up to the end: the file was cut before the marker itself.
+      throw JpegException.truncated("the file ends inside a marker; it was probably cut off");
+    }
     if (m != 0xD0 + (expected & 7)) {
       throw JpegException.corrupt(
           String.format(
