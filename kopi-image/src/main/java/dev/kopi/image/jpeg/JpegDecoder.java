@@ -448,7 +448,11 @@ public final class JpegDecoder {
       for (Component c : sc) {
         requireTables(c, true, true);
       }
-      return new SequentialScan(this, sc, in).run();
+      try {
+        return new SequentialScan(this, sc, in).run();
+      } catch (JpegException e) {
+        throw afterOverrun(e, in);
+      }
     }
     if (ss > se || se > 63 || (ss == 0 && se != 0) || (ss > 0 && ns != 1) || ah > 13 || al > 13) {
       throw JpegException.corrupt("corrupt JPEG: invalid progressive scan parameters");
@@ -460,7 +464,24 @@ public final class JpegDecoder {
     for (Component c : sc) {
       requireTables(c, ss == 0 && ah == 0, ss > 0);
     }
-    return new ProgressiveScan(this, sc, in, ss, se, ah, al).run();
+    try {
+      return new ProgressiveScan(this, sc, in, ss, se, ah, al).run();
+    } catch (JpegException e) {
+      throw afterOverrun(e, in);
+    }
+  }
+
+  /**
+   * Past the end of a segment's data the reader supplies zero bits, and the overrun is noticed at
+   * the end of the MCU. Decoding those bits can look like damage first (a run of coefficients past
+   * the end of a block, a bad refinement size): such an error is the segment ending early, which
+   * {@link BitReader#finishSegment} reports (truncated where the file ends). Other errors stand.
+   */
+  private static JpegException afterOverrun(JpegException e, BitReader in) throws JpegException {
+    if (in.overran()) {
+      in.finishSegment(); // throws: the data ran out
+    }
+    return e;
   }
 
   private void requireTables(Component c, boolean dc, boolean ac) throws JpegException {
