@@ -67,6 +67,9 @@ public final class JpegDecoder {
   private static final int M_APP0 = 0xE0;
   private static final int M_APP14 = 0xEE;
 
+  /** The largest array length every JVM allows. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   private final byte[] data;
   private final long maxPixels;
   private final ScalePicker picker;
@@ -372,13 +375,37 @@ public final class JpegDecoder {
       c.width = (int) ceilDiv((long) width * c.h * ss, (long) hMax * 8);
       c.height = (int) ceilDiv((long) height * c.v * ss, (long) vMax * 8);
       c.stride = c.blocksPerLine * ss;
-      c.plane = new byte[Math.multiplyExact(c.stride, c.blocksPerColumn * ss)];
-      if (progressive) {
-        c.coefficients =
-            new short
-                [Math.multiplyExact(c.blocksPerLine * c.blocksPerColumn, c.coefficientsPerBlock())];
+      long planeSize = (long) c.stride * c.blocksPerColumn * ss;
+      long coefficients = (long) c.blocksPerLine * c.blocksPerColumn * c.coefficientsPerBlock();
+      if (planeSize > MAX_ARRAY || (progressive && coefficients > MAX_ARRAY)) {
+        throw tooLargeForArrays();
       }
     }
+    if (3L * ceilDiv(width, scale) * ceilDiv(height, scale) > MAX_ARRAY) {
+      throw tooLargeForArrays();
+    }
+    // Allocated once every size is known to fit: a refused frame allocates nothing.
+    for (Component c : components) {
+      c.plane = new byte[c.stride * c.blocksPerColumn * c.scaled];
+      if (progressive) {
+        c.coefficients = new short[c.blocksPerLine * c.blocksPerColumn * c.coefficientsPerBlock()];
+      }
+    }
+  }
+
+  /**
+   * Only reachable when the caller's pixel limit allows more than about 700 Mpx: a plane, the
+   * coefficients or the output would not fit in a Java array.
+   */
+  private JpegException tooLargeForArrays() {
+    return new JpegException(
+        JpegException.Kind.TOO_MANY_PIXELS,
+        String.format(
+            Locale.ROOT,
+            "%dx%d is too large to decode at 1/%d: its buffers would not fit in Java arrays",
+            width,
+            height,
+            scale));
   }
 
   private static int ceilDiv(int a, int b) {
