@@ -77,6 +77,13 @@ public final class JpegDecoder {
   private final int[][] quant = new int[4][];
   private final Huffman[] dcTables = new Huffman[4];
   private final Huffman[] acTables = new Huffman[4];
+
+  /**
+   * Whether a DC table has a symbol (a difference's size in bits) above 15, which libjpeg refuses
+   * when the table is used; the bit reader's "receive" takes at most 16 bits.
+   */
+  private final boolean[] dcSymbolAbove15 = new boolean[4];
+
   private int restartInterval;
   private boolean jfif;
   private boolean adobe;
@@ -264,6 +271,10 @@ public final class JpegDecoder {
       Huffman h = new Huffman(counts, Arrays.copyOfRange(data, p, p + total));
       if (tc == 0) {
         dcTables[th] = h;
+        dcSymbolAbove15[th] = false;
+        for (int i = p; i < p + total; i++) {
+          dcSymbolAbove15[th] |= (data[i] & 0xFF) > 15;
+        }
       } else {
         acTables[th] = h;
       }
@@ -514,6 +525,9 @@ public final class JpegDecoder {
   private void requireTables(Component c, boolean dc, boolean ac) throws JpegException {
     if ((dc && dcTables[c.dcTable] == null) || (ac && acTables[c.acTable] == null)) {
       throw JpegException.unsupported("a scan uses a Huffman table the file does not define");
+    }
+    if (dc && dcSymbolAbove15[c.dcTable]) {
+      throw JpegException.corrupt("corrupt JPEG: a DC Huffman table has a symbol above 15");
     }
   }
 
