@@ -613,6 +613,12 @@ public final class JpegDecoder {
     }
     if (progressive) {
       for (Component c : components) {
+        if (quant[c.quantTable] == null) {
+          // Only a component that no scan covered (a scan checks its components' tables): its
+          // coefficients are all zero. libjpeg leaves such a component's multipliers at zero, and
+          // it comes out as a flat 128; so does ours.
+          quant[c.quantTable] = new int[64];
+        }
         ProgressiveScan.render(this, c);
       }
     }
