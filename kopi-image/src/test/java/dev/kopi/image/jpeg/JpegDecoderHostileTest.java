@@ -412,6 +412,36 @@ class JpegDecoderHostileTest {
     assertKind(data, JpegException.Kind.CORRUPT, "declares a width of 0");
   }
 
+  /**
+   * A progressive file whose scans all skip the chroma components (found by fuzzing, with the
+   * chroma quantisation table gone too): those components have no coefficients, so they come out as
+   * a flat 128 as in libjpeg, and the picture is grey, table or no table.
+   */
+  @Test
+  void progressiveComponentsThatNoScanCoversAreNeutral() {
+    byte[] lumaOnly = onlyScansOf(sample("progressive-420"), 1);
+    byte[] noChromaTable = lumaOnly.clone();
+    int dqt = find(noChromaTable, 0xDB);
+    int second = dqt + 2 + u16(noChromaTable, dqt + 2);
+    assertThat(noChromaTable[second + 1]).as("a second DQT, table 1").isEqualTo((byte) 0xDB);
+    assertThat(noChromaTable[second + 4]).isEqualTo((byte) 1);
+    noChromaTable[second + 1] = (byte) 0xED; // now an APP13 segment, skipped
+    for (byte[] data : new byte[][] {lumaOnly, noChromaTable}) {
+      for (int scale : SCALES) {
+        Object result = decode("luma scans only at 1/" + scale, data, scale);
+        assertThat(result)
+            .as("at 1/%d: %s", scale, describe(result))
+            .isInstanceOf(JpegDecoder.Image.class);
+        byte[] rgb = ((JpegDecoder.Image) result).rgb();
+        for (int i = 0; i < rgb.length; i += 3) {
+          if (rgb[i] != rgb[i + 1] || rgb[i] != rgb[i + 2]) {
+            fail("pixel %d at 1/%d is not grey", i / 3, scale);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void garbageInsideTheEntropyDataIsCorruptNotTruncated() {
     byte[] data = sample("progressive-420");
@@ -554,6 +584,37 @@ class JpegDecoderHostileTest {
           p++;
         }
       }
+    }
+    return out.toByteArray();
+  }
+
+  /** {@code data} without the scans (header and entropy-coded data) of any other component. */
+  private static byte[] onlyScansOf(byte[] data, int componentId) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(data, 0, 2);
+    int p = 2;
+    while (p < data.length) {
+      int marker = data[p + 1] & 0xFF;
+      if (marker == 0xD9) {
+        out.write(data, p, data.length - p);
+        break;
+      }
+      int end = p + 2 + u16(data, p + 2);
+      if (marker == 0xDA) {
+        // Entropy-coded data up to the next marker that is not a restart marker.
+        while (!(data[end] == (byte) 0xFF
+            && data[end + 1] != 0
+            && ((data[end + 1] & 0xFF) < 0xD0 || (data[end + 1] & 0xFF) > 0xD7))) {
+          end++;
+        }
+        boolean keep = data[p + 4] == 1 && data[p + 5] == componentId;
+        if (keep) {
+          out.write(data, p, end - p);
+        }
+      } else {
+        out.write(data, p, end - p);
+      }
+      p = end;
     }
     return out.toByteArray();
   }
