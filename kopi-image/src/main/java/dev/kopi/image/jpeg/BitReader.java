@@ -184,12 +184,14 @@ final class BitReader {
       p++;
       extraneous++;
     }
+    if (p >= end) {
+      // No marker follows: the file was cut, perhaps between a marker's two bytes (the lone 0xFF
+      // at the end is not an extraneous byte).
+      throw JpegException.truncated("the file ends inside the image data; it was probably cut off");
+    }
     if (extraneous > 0) {
       throw JpegException.corrupt(
           "corrupt JPEG data: " + extraneous + " extraneous bytes before a marker");
-    }
-    if (p >= end) {
-      throw JpegException.truncated("the file ends inside the image data; it was probably cut off");
     }
     return p;
   }

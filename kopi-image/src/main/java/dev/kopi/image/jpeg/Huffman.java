@@ -90,6 +90,11 @@ final class Huffman {
     int k = 0;
     for (int len = 1; len <= 16; len++) {
       int n = counts[len];
+      // libjpeg's rule: the codes of one length must fit in that many bits. Checked before the
+      // codes are entered: a code past the limit would index past the end of the fast table.
+      if (code + n > (1 << len)) {
+        throw JpegException.corrupt("a Huffman table has more codes than its code lengths allow");
+      }
       valOffset[len] = k - code;
       if (n == 0) {
         maxCode[len] = -1;
@@ -104,10 +109,6 @@ final class Huffman {
           }
         }
         maxCode[len] = code - 1;
-      }
-      // libjpeg's rule: the codes of one length must fit in that many bits.
-      if (code > (1 << len)) {
-        throw JpegException.corrupt("a Huffman table has more codes than its code lengths allow");
       }
       code <<= 1;
     }

@@ -66,6 +66,9 @@ public final class JpegDecoder {
   private static final int M_APP0 = 0xE0;
   private static final int M_APP14 = 0xEE;
 
+  /** The largest array length every JVM allows. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   private final byte[] data;
   private final long maxPixels;
   private final ScalePicker picker;
@@ -73,6 +76,13 @@ public final class JpegDecoder {
   private final int[][] quant = new int[4][];
   private final Huffman[] dcTables = new Huffman[4];
   private final Huffman[] acTables = new Huffman[4];
+
+  /**
+   * Whether a DC table has a symbol (a difference's size in bits) above 15, which libjpeg refuses
+   * when the table is used; the bit reader's "receive" takes at most 16 bits.
+   */
+  private final boolean[] dcSymbolAbove15 = new boolean[4];
+
   private int restartInterval;
   private boolean jfif;
   private boolean adobe;
@@ -257,6 +267,10 @@ public final class JpegDecoder {
       Huffman h = Huffman.of(tc == 1, data, p + 1, 16 + total);
       if (tc == 0) {
         dcTables[th] = h;
+        dcSymbolAbove15[th] = false;
+        for (int i = p; i < p + total; i++) {
+          dcSymbolAbove15[th] |= (data[i] & 0xFF) > 15;
+        }
       } else {
         acTables[th] = h;
       }
@@ -368,13 +382,37 @@ public final class JpegDecoder {
       c.width = (int) ceilDiv((long) width * c.h * ss, (long) hMax * 8);
       c.height = (int) ceilDiv((long) height * c.v * ss, (long) vMax * 8);
       c.stride = c.blocksPerLine * ss;
-      c.plane = new byte[Math.multiplyExact(c.stride, c.blocksPerColumn * ss)];
-      if (progressive) {
-        c.coefficients =
-            new short
-                [Math.multiplyExact(c.blocksPerLine * c.blocksPerColumn, c.coefficientsPerBlock())];
+      long planeSize = (long) c.stride * c.blocksPerColumn * ss;
+      long coefficients = (long) c.blocksPerLine * c.blocksPerColumn * c.coefficientsPerBlock();
+      if (planeSize > MAX_ARRAY || (progressive && coefficients > MAX_ARRAY)) {
+        throw tooLargeForArrays();
       }
     }
+    if (3L * ceilDiv(width, scale) * ceilDiv(height, scale) > MAX_ARRAY) {
+      throw tooLargeForArrays();
+    }
+    // Allocated once every size is known to fit: a refused frame allocates nothing.
+    for (Component c : components) {
+      c.plane = new byte[c.stride * c.blocksPerColumn * c.scaled];
+      if (progressive) {
+        c.coefficients = new short[c.blocksPerLine * c.blocksPerColumn * c.coefficientsPerBlock()];
+      }
+    }
+  }
+
+  /**
+   * Only reachable when the caller's pixel limit allows more than about 700 Mpx: a plane, the
+   * coefficients or the output would not fit in a Java array.
+   */
+  private JpegException tooLargeForArrays() {
+    return new JpegException(
+        JpegException.Kind.TOO_MANY_PIXELS,
+        String.format(
+            Locale.ROOT,
+            "%dx%d is too large to decode at 1/%d: its buffers would not fit in Java arrays",
+            width,
+            height,
+            scale));
   }
 
   private static int ceilDiv(int a, int b) {
@@ -444,7 +482,11 @@ public final class JpegDecoder {
       for (Component c : sc) {
         requireTables(c, true, true);
       }
-      return new SequentialScan(this, sc, in).run();
+      try {
+        return new SequentialScan(this, sc, in).run();
+      } catch (JpegException e) {
+        throw afterOverrun(e, in);
+      }
     }
     if (ss > se || se > 63 || (ss == 0 && se != 0) || (ss > 0 && ns != 1) || ah > 13 || al > 13) {
       throw JpegException.corrupt("corrupt JPEG: invalid progressive scan parameters");
@@ -456,12 +498,32 @@ public final class JpegDecoder {
     for (Component c : sc) {
       requireTables(c, ss == 0 && ah == 0, ss > 0);
     }
-    return new ProgressiveScan(this, sc, in, ss, se, ah, al).run();
+    try {
+      return new ProgressiveScan(this, sc, in, ss, se, ah, al).run();
+    } catch (JpegException e) {
+      throw afterOverrun(e, in);
+    }
+  }
+
+  /**
+   * Past the end of a segment's data the reader supplies zero bits, and the overrun is noticed at
+   * the end of the MCU. Decoding those bits can look like damage first (a run of coefficients past
+   * the end of a block, a bad refinement size): such an error is the segment ending early, which
+   * {@link BitReader#finishSegment} reports (truncated where the file ends). Other errors stand.
+   */
+  private static JpegException afterOverrun(JpegException e, BitReader in) throws JpegException {
+    if (in.overran()) {
+      in.finishSegment(); // throws: the data ran out
+    }
+    return e;
   }
 
   private void requireTables(Component c, boolean dc, boolean ac) throws JpegException {
     if ((dc && dcTables[c.dcTable] == null) || (ac && acTables[c.acTable] == null)) {
       throw JpegException.unsupported("a scan uses a Huffman table the file does not define");
+    }
+    if (dc && dcSymbolAbove15[c.dcTable]) {
+      throw JpegException.corrupt("corrupt JPEG: a DC Huffman table has a symbol above 15");
     }
   }
 
@@ -523,6 +585,10 @@ public final class JpegDecoder {
       p++;
       m = data[p + 1] & 0xFF;
     }
+    if (m == 0xFF) {
+      // Only fill bytes up to the end: the file was cut before the marker itself.
+      throw JpegException.truncated("the file ends inside a marker; it was probably cut off");
+    }
     if (m != 0xD0 + (expected & 7)) {
       throw JpegException.corrupt(
           String.format(
@@ -543,6 +609,12 @@ public final class JpegDecoder {
     }
     if (progressive) {
       for (Component c : components) {
+        if (quant[c.quantTable] == null) {
+          // Only a component that no scan covered (a scan checks its components' tables): its
+          // coefficients are all zero. libjpeg leaves such a component's multipliers at zero, and
+          // it comes out as a flat 128; so does ours.
+          quant[c.quantTable] = new int[64];
+        }
         ProgressiveScan.render(this, c);
       }
     }
