@@ -268,7 +268,7 @@ public final class JpegDecoder {
       if (tc == 0) {
         dcTables[th] = h;
         dcSymbolAbove15[th] = false;
-        for (int i = p; i < p + total; i++) {
+        for (int i = p + 17; i < p + 17 + total; i++) {
           dcSymbolAbove15[th] |= (data[i] & 0xFF) > 15;
         }
       } else {
@@ -390,6 +390,23 @@ public final class JpegDecoder {
     }
     if (3L * ceilDiv(width, scale) * ceilDiv(height, scale) > MAX_ARRAY) {
       throw tooLargeForArrays();
+    }
+    // Every block costs at least one bit of entropy-coded data (its DC difference, in the first
+    // scan that covers it), so a file cannot hold more blocks than eight per byte. Refusing a
+    // header that declares more keeps a few hostile bytes from claiming gigabytes below.
+    long blocks = 0;
+    for (Component c : components) {
+      blocks += (long) c.dataBlocksX * c.dataBlocksY;
+    }
+    if (blocks > 8L * data.length + 1024) {
+      throw JpegException.truncated(
+          String.format(
+              Locale.ROOT,
+              "the header declares %dx%d, but the file's %d bytes cannot hold that many blocks;"
+                  + " it was probably cut off",
+              width,
+              height,
+              data.length));
     }
     // Allocated once every size is known to fit: a refused frame allocates nothing.
     for (Component c : components) {

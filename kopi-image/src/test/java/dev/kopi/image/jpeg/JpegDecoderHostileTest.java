@@ -311,6 +311,22 @@ class JpegDecoderHostileTest {
     }
   }
 
+  /**
+   * A header within the pixel limit but far beyond what the file's bytes can code (at least one bit
+   * per block) is refused before its buffers are allocated: 7,000 x 7,000 progressive 4:2:0 would
+   * claim about 150 MB of coefficients from a file of a few hundred bytes.
+   */
+  @Test
+  void aHeaderDeclaringMoreBlocksThanTheDataCanHoldIsRefusedBeforeAllocating() {
+    byte[] data = sample("progressive-420");
+    int sof = find(data, 0xC2);
+    setU16(data, sof + 5, 7000);
+    setU16(data, sof + 7, 7000);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(1),
+        () -> assertKind(data, JpegException.Kind.TRUNCATED, "cannot hold that many blocks"));
+  }
+
   @Test
   void arithmeticCodingIsUnsupported() {
     byte[] data = sample("baseline-420");
