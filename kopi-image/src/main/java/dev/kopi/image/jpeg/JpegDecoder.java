@@ -594,8 +594,8 @@ public final class JpegDecoder {
   }
 
   /** Handles a restart marker: the previous segment must end cleanly, then decoding resumes. */
-  static void restart(BitReader in, int expected, Component[] sc, byte[] data)
-      throws JpegException {
+  static void restart(BitReader in, int expected, Component[] sc) throws JpegException {
+    byte[] data = in.data();
     int p = in.finishSegment();
     int m = data[p + 1] & 0xFF;
     while (m == 0xFF && p + 2 < data.length) {

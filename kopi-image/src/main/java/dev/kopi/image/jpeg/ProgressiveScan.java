@@ -6,10 +6,7 @@ package dev.kopi.image.jpeg;
  * array; {@link #render} transforms them once all scans are in. Components decoded at 1/8 keep only
  * their DC coefficients, and their AC scans are never decoded (the caller skips them).
  */
-final class ProgressiveScan {
-  private final JpegDecoder frame;
-  private final Component[] components;
-  private final BitReader in;
+final class ProgressiveScan extends Scan {
   private final int ss;
   private final int se;
   private final int ah;
@@ -18,67 +15,22 @@ final class ProgressiveScan {
 
   ProgressiveScan(
       JpegDecoder frame, Component[] components, BitReader in, int ss, int se, int ah, int al) {
-    this.frame = frame;
-    this.components = components;
-    this.in = in;
+    super(frame, components, in);
     this.ss = ss;
     this.se = se;
     this.ah = ah;
     this.al = al;
   }
 
-  /** Decodes the scan; returns the position of the marker that follows it. */
-  int run() throws JpegException {
-    int restartInterval = frame.restartInterval();
-    int restarts = 0;
-    int mcu = 0;
-    byte[] data = in.data();
-    if (components.length == 1) {
-      Component c = components[0];
-      int total = c.dataBlocksX * c.dataBlocksY;
-      for (int by = 0; by < c.dataBlocksY; by++) {
-        for (int bx = 0; bx < c.dataBlocksX; bx++) {
-          decodeBlock(c, by * c.blocksPerLine + bx);
-          mcu++;
-          if (in.padded != 0 && in.overran()) {
-            in.finishSegment();
-          }
-          if (restartInterval > 0 && mcu % restartInterval == 0 && mcu < total) {
-            JpegDecoder.restart(in, restarts++, components, data);
-            eobrun = 0;
-          }
-        }
-      }
-    } else {
-      int mx = frame.mcusX();
-      int my = frame.mcusY();
-      int total = mx * my;
-      for (int y = 0; y < my; y++) {
-        for (int x = 0; x < mx; x++) {
-          for (Component c : components) {
-            for (int v = 0; v < c.v; v++) {
-              for (int h = 0; h < c.h; h++) {
-                decodeBlock(c, (y * c.v + v) * c.blocksPerLine + x * c.h + h);
-              }
-            }
-          }
-          mcu++;
-          if (in.padded != 0 && in.overran()) {
-            in.finishSegment();
-          }
-          if (restartInterval > 0 && mcu % restartInterval == 0 && mcu < total) {
-            JpegDecoder.restart(in, restarts++, components, data);
-            eobrun = 0;
-          }
-        }
-      }
-    }
-    return in.finishSegment();
+  @Override
+  void restarted() {
+    eobrun = 0;
   }
 
-  private void decodeBlock(Component c, int blockIndex) throws JpegException {
+  @Override
+  void decodeBlock(Component c, int bx, int by) throws JpegException {
     short[] coef = c.coefficients;
-    int base = blockIndex * c.coefficientsPerBlock();
+    int base = (by * c.blocksPerLine + bx) * c.coefficientsPerBlock();
     if (ss == 0) {
       if (ah == 0) {
         int t = in.decode(frame.dcTable(c));

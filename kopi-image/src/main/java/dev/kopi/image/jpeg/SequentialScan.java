@@ -7,73 +7,18 @@ import java.util.Arrays;
  * immediately transformed into its component's plane at the component's scale. A component decoded
  * at 1/8 needs only its DC coefficient, so its AC coefficients are skipped without being stored.
  */
-final class SequentialScan {
-  private final JpegDecoder frame;
-  private final Component[] components;
-  private final BitReader in;
+final class SequentialScan extends Scan {
   private final int[] block;
   private final int[] workspace;
 
   SequentialScan(JpegDecoder frame, Component[] components, BitReader in) {
-    this.frame = frame;
-    this.components = components;
-    this.in = in;
+    super(frame, components, in);
     this.block = frame.block();
     this.workspace = frame.workspace();
   }
 
-  /** Decodes the scan; returns the position of the marker that follows it. */
-  int run() throws JpegException {
-    int restartInterval = frame.restartInterval();
-    int restarts = 0;
-    int mcu = 0;
-    if (components.length == 1) {
-      // Non-interleaved: one block per MCU, only the blocks that hold image data.
-      Component c = components[0];
-      int total = c.dataBlocksX * c.dataBlocksY;
-      for (int by = 0; by < c.dataBlocksY; by++) {
-        for (int bx = 0; bx < c.dataBlocksX; bx++) {
-          decodeBlock(c, bx, by);
-          mcu++;
-          if (in.padded != 0 && in.overran()) {
-            in.finishSegment();
-          }
-          if (restartInterval > 0 && mcu % restartInterval == 0 && mcu < total) {
-            JpegDecoder.restart(in, restarts++, components, dataOf());
-          }
-        }
-      }
-    } else {
-      int mx = frame.mcusX();
-      int my = frame.mcusY();
-      int total = mx * my;
-      for (int y = 0; y < my; y++) {
-        for (int x = 0; x < mx; x++) {
-          for (Component c : components) {
-            for (int v = 0; v < c.v; v++) {
-              for (int h = 0; h < c.h; h++) {
-                decodeBlock(c, x * c.h + h, y * c.v + v);
-              }
-            }
-          }
-          mcu++;
-          if (in.padded != 0 && in.overran()) {
-            in.finishSegment();
-          }
-          if (restartInterval > 0 && mcu % restartInterval == 0 && mcu < total) {
-            JpegDecoder.restart(in, restarts++, components, dataOf());
-          }
-        }
-      }
-    }
-    return in.finishSegment();
-  }
-
-  private byte[] dataOf() {
-    return in.data();
-  }
-
-  private void decodeBlock(Component c, int bx, int by) throws JpegException {
+  @Override
+  void decodeBlock(Component c, int bx, int by) throws JpegException {
     BitReader in = this.in;
     int t = in.decode(frame.dcTable(c));
     c.pred += in.receiveExtend(t);
