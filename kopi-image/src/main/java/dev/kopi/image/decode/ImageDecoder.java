@@ -129,18 +129,7 @@ public final class ImageDecoder {
             ItemStatus.CORRUPT,
             "the header declares an empty image (" + width + "x" + height + ")");
       }
-      long pixels = (long) width * height;
-      if (pixels > maxPixels) {
-        throw new ItemException(
-            ItemStatus.TOO_MANY_PIXELS,
-            String.format(
-                Locale.ROOT,
-                "%dx%d = %.1f Mpx, over the limit of %.1f Mpx (--max-pixels)",
-                width,
-                height,
-                pixels / 1e6,
-                maxPixels / 1e6));
-      }
+      ImageDecoder.checkPixels(width, height, maxPixels);
       String mode = mode(reader);
       WarningCollector warnings = new WarningCollector();
       reader.addIIOReadWarningListener(warnings);
@@ -175,6 +164,25 @@ public final class ImageDecoder {
       if (reader != null) {
         reader.dispose();
       }
+    }
+  }
+
+  /**
+   * Refuses an image whose header declares more than {@code maxPixels}, with the reason the index
+   * shows (kopi's JPEG decoder words its own the same way).
+   */
+  static void checkPixels(long width, long height, long maxPixels) throws ItemException {
+    long pixels = width * height;
+    if (pixels > maxPixels) {
+      throw new ItemException(
+          ItemStatus.TOO_MANY_PIXELS,
+          String.format(
+              Locale.ROOT,
+              "%dx%d = %.1f Mpx, over the limit of %.1f Mpx (--max-pixels)",
+              width,
+              height,
+              pixels / 1e6,
+              maxPixels / 1e6));
     }
   }
 

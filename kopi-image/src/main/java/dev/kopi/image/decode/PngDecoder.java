@@ -345,18 +345,7 @@ final class PngDecoder {
                 interlace));
       }
       interlaced = interlace == 1;
-      long pixels = (long) width * height;
-      if (pixels > maxPixels) {
-        throw new ItemException(
-            ItemStatus.TOO_MANY_PIXELS,
-            String.format(
-                Locale.ROOT,
-                "%dx%d = %.1f Mpx, over the limit of %.1f Mpx (--max-pixels)",
-                width,
-                height,
-                pixels / 1e6,
-                maxPixels / 1e6));
-      }
+      ImageDecoder.checkPixels(width, height, maxPixels);
     }
 
     private void parsePalette(byte[] b, int p, int len) {
