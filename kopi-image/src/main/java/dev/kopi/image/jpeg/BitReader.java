@@ -156,15 +156,6 @@ final class BitReader {
     return v;
   }
 
-  /** Skips {@code s} bits (0..16). */
-  void skip(int s) {
-    if (bits < s) {
-      fill();
-    }
-    buf <<= s;
-    bits -= s;
-  }
-
   /**
    * Finishes a segment at a restart marker or the end of a scan: the unread bits must be no more
    * than the padding of the last byte. Returns the position of the next marker.
