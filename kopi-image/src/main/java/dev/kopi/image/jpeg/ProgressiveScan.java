@@ -46,62 +46,160 @@ final class ProgressiveScan extends Scan {
     }
   }
 
+  // The AC passes keep the bit buffer in locals, as SequentialScan does, written back around the
+  // rare calls (refills and long codes): progressive files are mostly refinement bits.
+
   private void acFirst(Huffman ac, short[] coef, int base) throws JpegException {
     if (eobrun > 0) {
       eobrun--;
       return;
     }
+    BitReader in = this.in;
+    long buf = in.buf;
+    int bits = in.bits;
+    int[] fastAc = ac.fastAc;
+    int[] fast = ac.fast;
     for (int k = ss; k <= se; ) {
-      int rs = in.decode(ac);
+      if (bits < 32) {
+        in.buf = buf;
+        in.bits = bits;
+        in.fill();
+        buf = in.buf;
+        bits = in.bits;
+      }
+      int look = (int) (buf >>> (64 - Huffman.FAST_BITS));
+      int fa = fastAc[look];
+      if (fa != 0) {
+        int len = fa & 0xFF;
+        buf <<= len;
+        bits -= len;
+        k += (fa >>> 8) & 0xFF;
+        if (k > se) {
+          in.buf = buf;
+          in.bits = bits;
+          throw SequentialScan.runPastEnd();
+        }
+        coef[base + JpegDecoder.NATURAL[k]] = (short) ((fa >> 16) << al);
+        k++;
+        continue;
+      }
+      int rs;
+      int e = fast[look];
+      if (e != 0) {
+        int len = e >>> 8;
+        buf <<= len;
+        bits -= len;
+        rs = e & 0xFF;
+      } else {
+        in.buf = buf;
+        in.bits = bits;
+        rs = in.decodeSlow(ac);
+        buf = in.buf;
+        bits = in.bits;
+      }
       int r = rs >>> 4;
       int s = rs & 15;
       if (s == 0) {
         if (r < 15) {
           eobrun = (1 << r) - 1;
           if (r > 0) {
-            eobrun += in.bits(r);
+            // At least 16 bits remain after a code: r is at most 14.
+            eobrun += (int) (buf >>> (64 - r));
+            buf <<= r;
+            bits -= r;
           }
-          return;
+          break;
         }
         k += 16;
         continue;
       }
       k += r;
       if (k > se) {
+        in.buf = buf;
+        in.bits = bits;
         throw SequentialScan.runPastEnd();
       }
-      coef[base + JpegDecoder.NATURAL[k]] = (short) (in.receiveExtend(s) << al);
+      int v = (int) (buf >>> (64 - s));
+      buf <<= s;
+      bits -= s;
+      v = v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+      coef[base + JpegDecoder.NATURAL[k]] = (short) (v << al);
       k++;
     }
+    in.buf = buf;
+    in.bits = bits;
   }
 
   private void acRefine(Huffman ac, short[] coef, int base) throws JpegException {
     int p1 = 1 << al;
     int m1 = -1 << al;
     int k = ss;
+    BitReader in = this.in;
+    long buf = in.buf;
+    int bits = in.bits;
+    int[] fast = ac.fast;
     if (eobrun == 0) {
       for (; k <= se; k++) {
-        int rs = in.decode(ac);
+        if (bits < 32) {
+          in.buf = buf;
+          in.bits = bits;
+          in.fill();
+          buf = in.buf;
+          bits = in.bits;
+        }
+        int rs;
+        int e = fast[(int) (buf >>> (64 - Huffman.FAST_BITS))];
+        if (e != 0) {
+          int len = e >>> 8;
+          buf <<= len;
+          bits -= len;
+          rs = e & 0xFF;
+        } else {
+          in.buf = buf;
+          in.bits = bits;
+          rs = in.decodeSlow(ac);
+          buf = in.buf;
+          bits = in.bits;
+        }
         int r = rs >>> 4;
         int s = rs & 15;
         int value = 0;
         if (s != 0) {
           if (s != 1) {
+            in.buf = buf;
+            in.bits = bits;
             throw JpegException.corrupt("corrupt JPEG data: a bad refinement coefficient size");
           }
-          value = in.bits(1) != 0 ? p1 : m1;
+          value = buf < 0 ? p1 : m1; // the next bit is the sign
+          buf <<= 1;
+          bits--;
         } else if (r != 15) {
           eobrun = 1 << r;
           if (r > 0) {
-            eobrun += in.bits(r);
+            eobrun += (int) (buf >>> (64 - r));
+            buf <<= r;
+            bits -= r;
           }
           break;
         }
-        // Refine the nonzero coefficients on the way; r counts the zero ones to pass over.
+        // Refine the nonzero coefficients on the way (one bit each); r counts the zero ones to
+        // pass over.
         while (k <= se) {
           int i = base + JpegDecoder.NATURAL[k];
-          if (coef[i] != 0) {
-            refine(coef, i, p1, m1);
+          short c = coef[i];
+          if (c != 0) {
+            if (bits == 0) {
+              in.buf = buf;
+              in.bits = bits;
+              in.fill();
+              buf = in.buf;
+              bits = in.bits;
+            }
+            if (buf < 0 && (c & p1) == 0) {
+              coef[i] = (short) (c + (c >= 0 ? p1 : m1));
+            }
+            buf <<= 1;
+            bits--;
           } else {
             if (r == 0) {
               break;
@@ -112,6 +210,8 @@ final class ProgressiveScan extends Scan {
         }
         if (value != 0) {
           if (k > se) {
+            in.buf = buf;
+            in.bits = bits;
             throw SequentialScan.runPastEnd();
           }
           coef[base + JpegDecoder.NATURAL[k]] = (short) value;
@@ -121,18 +221,26 @@ final class ProgressiveScan extends Scan {
     if (eobrun > 0) {
       for (; k <= se; k++) {
         int i = base + JpegDecoder.NATURAL[k];
-        if (coef[i] != 0) {
-          refine(coef, i, p1, m1);
+        short c = coef[i];
+        if (c != 0) {
+          if (bits == 0) {
+            in.buf = buf;
+            in.bits = bits;
+            in.fill();
+            buf = in.buf;
+            bits = in.bits;
+          }
+          if (buf < 0 && (c & p1) == 0) {
+            coef[i] = (short) (c + (c >= 0 ? p1 : m1));
+          }
+          buf <<= 1;
+          bits--;
         }
       }
       eobrun--;
     }
-  }
-
-  private void refine(short[] coef, int i, int p1, int m1) {
-    if (in.bits(1) != 0 && (coef[i] & p1) == 0) {
-      coef[i] = (short) (coef[i] + (coef[i] >= 0 ? p1 : m1));
-    }
+    in.buf = buf;
+    in.bits = bits;
   }
 
   /** Transforms a component's accumulated coefficients into its plane. */

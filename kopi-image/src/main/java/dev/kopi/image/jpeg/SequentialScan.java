@@ -56,6 +56,8 @@ final class SequentialScan extends Scan {
         bits -= len;
         k += (fa >>> 8) & 0xFF;
         if (k > 63) {
+          in.buf = buf;
+          in.bits = bits;
           throw runPastEnd();
         }
         blk[JpegDecoder.NATURAL[k]] = fa >> 16;
@@ -87,6 +89,8 @@ final class SequentialScan extends Scan {
       }
       k += r;
       if (k > 63) {
+        in.buf = buf;
+        in.bits = bits;
         throw runPastEnd();
       }
       // At least 16 bits remain: 32 before the symbol, at most 16 taken by its code.
@@ -172,6 +176,8 @@ final class SequentialScan extends Scan {
       }
       k += r;
       if (k > 63) {
+        in.buf = buf;
+        in.bits = bits;
         throw runPastEnd();
       }
       k++;
