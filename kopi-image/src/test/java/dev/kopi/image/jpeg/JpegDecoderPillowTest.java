@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -119,7 +120,7 @@ class JpegDecoderPillowTest {
   record Decoded(String mode, int width, int height, byte[] rgb) {}
 
   @Test
-  void everyFileAtEveryScaleMatchesPillowDraft() throws Exception {
+  void everyFileAtEveryScaleMatchesPillowDraft(TestReporter reporter) throws Exception {
     ReferencePython.require();
     Map<String, Decoded> expected = pillow(new ArrayList<>(FILES.keySet()));
     List<String> report = new ArrayList<>();
@@ -152,7 +153,8 @@ class JpegDecoderPillowTest {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "compared %d decodes, worst MAD %.4f%n", compared, worst);
+    reporter.publishEntry(
+        "pillow", String.format(Locale.ROOT, "%d decodes, worst MAD %.4f", compared, worst));
     assertThat(report).as("files over MAD 0.5 (worst %.3f)", worst).isEmpty();
     assertThat(compared).isGreaterThan(150);
   }
