@@ -25,13 +25,18 @@ final class ColorOut {
   private static final int[] CR_G = new int[256];
   private static final int[] CB_G = new int[256];
 
+  private static final int R_CR = fix(1.40200);
+  private static final int B_CB = fix(1.77200);
+  private static final int G_CR = -fix(0.71414);
+  private static final int G_CB = -fix(0.34414);
+
   static {
     for (int i = 0; i < 256; i++) {
       int x = i - 128;
-      CR_R[i] = (fix(1.40200) * x + ONE_HALF) >> SCALEBITS;
-      CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALEBITS;
-      CR_G[i] = -fix(0.71414) * x;
-      CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+      CR_R[i] = (R_CR * x + ONE_HALF) >> SCALEBITS;
+      CB_B[i] = (B_CB * x + ONE_HALF) >> SCALEBITS;
+      CR_G[i] = G_CR * x;
+      CB_G[i] = G_CB * x + ONE_HALF;
     }
   }
 
@@ -51,6 +56,18 @@ final class ColorOut {
       up[i] = new Upsampler(components[i], outW, hMax, vMax, minScaled);
     }
     byte[] out = new byte[Math.multiplyExact(outW * 3, outH)];
+    if (space == Space.YCBCR && Upsampler.fusable(up)) {
+      // The common 4:2:0 full-size case: upsampling fused into the colour conversion, so the
+      // upsampled chroma rows are never stored.
+      int[] cbSums = new int[components[1].width + 2];
+      int[] crSums = new int[components[2].width + 2];
+      for (int y = 0, o = 0; y < outH; y++, o += 3 * outW) {
+        up[1].sums(y, cbSums);
+        up[2].sums(y, crSums);
+        yccH2V2(components[0].plane, y * components[0].stride, cbSums, crSums, out, o, outW);
+      }
+      return out;
+    }
     byte[][] rows = new byte[n][];
     int[] offs = new int[n];
     for (int y = 0, o = 0; y < outH; y++, o += 3 * outW) {
@@ -92,6 +109,43 @@ final class ColorOut {
       out[o + 1] = (byte) clamp(y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
       out[o + 2] = (byte) clamp(y + CB_B[cb]);
     }
+  }
+
+  /**
+   * One output row of YCbCr with both chroma planes upsampled 2x2 by libjpeg-turbo's triangle
+   * filter ({@link Upsampler#h2v2} on the column sums {@link Upsampler#sums} gives), computed as
+   * each pixel is converted. The sums arrays are padded with a copy of the edge sum at both ends,
+   * which is what the filter's edge cases compute.
+   */
+  private static void yccH2V2(
+      byte[] yPlane, int yo, int[] cbs, int[] crs, byte[] out, int o, int w) {
+    int pairs = w >> 1;
+    for (int i = 1; i <= pairs; i++, yo += 2, o += 6) {
+      int cb3 = cbs[i] * 3;
+      int cr3 = crs[i] * 3;
+      yccPixel(yPlane[yo] & 0xFF, (cb3 + cbs[i - 1] + 8) >> 4, (cr3 + crs[i - 1] + 8) >> 4, out, o);
+      yccPixel(
+          yPlane[yo + 1] & 0xFF,
+          (cb3 + cbs[i + 1] + 7) >> 4,
+          (cr3 + crs[i + 1] + 7) >> 4,
+          out,
+          o + 3);
+    }
+    if ((w & 1) != 0) {
+      int i = pairs + 1;
+      yccPixel(
+          yPlane[yo] & 0xFF,
+          (cbs[i] * 3 + cbs[i - 1] + 8) >> 4,
+          (crs[i] * 3 + crs[i - 1] + 8) >> 4,
+          out,
+          o);
+    }
+  }
+
+  private static void yccPixel(int y, int cb, int cr, byte[] out, int o) {
+    out[o] = (byte) clamp(y + CR_R[cr]);
+    out[o + 1] = (byte) clamp(y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
+    out[o + 2] = (byte) clamp(y + CB_B[cb]);
   }
 
   private static void rgb(byte[][] rows, int[] offs, byte[] out, int o, int w) {
@@ -160,6 +214,41 @@ final class ColorOut {
       this.fancyH = h2 && (rv == 1 || fancyV);
       this.buf = new byte[Math.max(outW, c.width * rh) + 2];
       this.colSums = new int[c.width];
+    }
+
+    /**
+     * Whether the chroma upsampling of a three-component image can be fused into the colour
+     * conversion: luma at output resolution, both chroma planes 2x2 with the triangle filter.
+     */
+    static boolean fusable(Upsampler[] up) {
+      return up.length == 3
+          && up[0].rh == 1
+          && up[0].rv == 1
+          && up[1].fancyH
+          && up[1].fancyV
+          && up[2].fancyH
+          && up[2].fancyV
+          && up[1].c.width == up[2].c.width;
+    }
+
+    /**
+     * The vertical step of the 2x2 triangle filter for output row {@code y}: {@code 3 * near + far}
+     * per input column, into {@code sums[1 .. width]}, with {@code sums[0]} and {@code sums[width +
+     * 1]} repeating the edge values.
+     */
+    void sums(int y, int[] sums) {
+      int inRow = Math.min(y / rv, c.height - 1);
+      boolean upper = (y & 1) == 0;
+      int other = Math.max(0, Math.min(c.height - 1, upper ? inRow - 1 : inRow + 1));
+      byte[] p = c.plane;
+      int base = inRow * c.stride;
+      int ob = other * c.stride;
+      int w = c.width;
+      for (int x = 0; x < w; x++) {
+        sums[x + 1] = 3 * (p[base + x] & 0xFF) + (p[ob + x] & 0xFF);
+      }
+      sums[0] = sums[1];
+      sums[w + 1] = sums[w];
     }
 
     /** The output row {@code y}: a reference into the plane or into a scratch row. */

@@ -185,6 +185,97 @@ final class Idct {
     }
   }
 
+  /**
+   * {@link #idct8} for a block whose non-zero coefficients all lie in the top-left 4x4 (zig-zag
+   * positions 0 to {@link #LOW_LAST}, common in chroma and in smooth areas). It is the same integer
+   * arithmetic with the terms of the zero coefficients left out, so its output is identical, with
+   * about half the multiplications and none of the zero tests on the empty half.
+   */
+  static final int LOW_LAST = 9;
+
+  static void idct8Low(int[] c, int[] q, int[] ws, byte[] out, int offset, int stride) {
+    for (int col = 0; col < 4; col++) {
+      int r1 = c[8 + col] * q[8 + col];
+      int r2 = c[16 + col] * q[16 + col];
+      int r3 = c[24 + col] * q[24 + col];
+      int r0 = c[col] * q[col];
+      if ((r1 | r2 | r3) == 0) {
+        int dc = r0 << PASS1_BITS;
+        for (int r = 0; r < 64; r += 8) {
+          ws[r + col] = dc;
+        }
+        continue;
+      }
+      int z1 = r2 * FIX_0_541196100;
+      int tmp3 = z1 + r2 * FIX_0_765366865;
+      int tmp0 = r0 << CONST_BITS;
+      int tmp10 = tmp0 + tmp3;
+      int tmp13 = tmp0 - tmp3;
+      int tmp11 = tmp0 + z1;
+      int tmp12 = tmp0 - z1;
+
+      int z5 = (r3 + r1) * FIX_1_175875602;
+      int o1 = r1 * -FIX_0_899976223;
+      int o2 = r3 * -FIX_2_562915447;
+      int o3 = r3 * -FIX_1_961570560 + z5;
+      int o4 = r1 * -FIX_0_390180644 + z5;
+      int t0 = o1 + o3;
+      int t1 = o2 + o4;
+      int t2 = r3 * FIX_3_072711026 + o2 + o3;
+      int t3 = r1 * FIX_1_501321110 + o1 + o4;
+
+      int n = CONST_BITS - PASS1_BITS;
+      ws[col] = descale(tmp10 + t3, n);
+      ws[56 + col] = descale(tmp10 - t3, n);
+      ws[8 + col] = descale(tmp11 + t2, n);
+      ws[48 + col] = descale(tmp11 - t2, n);
+      ws[16 + col] = descale(tmp12 + t1, n);
+      ws[40 + col] = descale(tmp12 - t1, n);
+      ws[24 + col] = descale(tmp13 + t0, n);
+      ws[32 + col] = descale(tmp13 - t0, n);
+    }
+    for (int r = 0, o = offset; r < 64; r += 8, o += stride) {
+      int r0 = ws[r];
+      int r1 = ws[r + 1];
+      int r2 = ws[r + 2];
+      int r3 = ws[r + 3];
+      if ((r1 | r2 | r3) == 0) {
+        byte v = clamp(descale(r0, PASS1_BITS + 3));
+        for (int i = 0; i < 8; i++) {
+          out[o + i] = v;
+        }
+        continue;
+      }
+      int z1 = r2 * FIX_0_541196100;
+      int tmp3 = z1 + r2 * FIX_0_765366865;
+      int tmp0 = r0 << CONST_BITS;
+      int tmp10 = tmp0 + tmp3;
+      int tmp13 = tmp0 - tmp3;
+      int tmp11 = tmp0 + z1;
+      int tmp12 = tmp0 - z1;
+
+      int z5 = (r3 + r1) * FIX_1_175875602;
+      int o1 = r1 * -FIX_0_899976223;
+      int o2 = r3 * -FIX_2_562915447;
+      int o3 = r3 * -FIX_1_961570560 + z5;
+      int o4 = r1 * -FIX_0_390180644 + z5;
+      int t0 = o1 + o3;
+      int t1 = o2 + o4;
+      int t2 = r3 * FIX_3_072711026 + o2 + o3;
+      int t3 = r1 * FIX_1_501321110 + o1 + o4;
+
+      int n = CONST_BITS + PASS1_BITS + 3;
+      out[o] = clamp(descale(tmp10 + t3, n));
+      out[o + 7] = clamp(descale(tmp10 - t3, n));
+      out[o + 1] = clamp(descale(tmp11 + t2, n));
+      out[o + 6] = clamp(descale(tmp11 - t2, n));
+      out[o + 2] = clamp(descale(tmp12 + t1, n));
+      out[o + 5] = clamp(descale(tmp12 - t1, n));
+      out[o + 3] = clamp(descale(tmp13 + t0, n));
+      out[o + 4] = clamp(descale(tmp13 - t0, n));
+    }
+  }
+
   static void idct4(int[] c, int[] q, int[] ws, byte[] out, int offset, int stride) {
     for (int col = 0; col < 8; col++) {
       if (col == 4) {

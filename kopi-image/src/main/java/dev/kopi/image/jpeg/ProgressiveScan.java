@@ -243,6 +243,18 @@ final class ProgressiveScan extends Scan {
     in.bits = bits;
   }
 
+  /** The bits of every coefficient outside the top-left 4x4 of a block, ORed: 0 if all are 0. */
+  private static int outsideLow(int[] blk) {
+    int or = 0;
+    for (int r = 0; r < 32; r += 8) {
+      or |= blk[r + 4] | blk[r + 5] | blk[r + 6] | blk[r + 7];
+    }
+    for (int i = 32; i < 64; i++) {
+      or |= blk[i];
+    }
+    return or;
+  }
+
   /** Transforms a component's accumulated coefficients into its plane. */
   static void render(JpegDecoder frame, Component c) {
     int[] q = frame.quant(c);
@@ -261,7 +273,11 @@ final class ProgressiveScan extends Scan {
         for (int i = 0, b = bi * 64; i < 64; i++) {
           blk[i] = coef[b + i];
         }
-        Idct.idct(ss, blk, q, ws, c.plane, offset, c.stride);
+        if (ss == 8 && outsideLow(blk) == 0) {
+          Idct.idct8Low(blk, q, ws, c.plane, offset, c.stride);
+        } else {
+          Idct.idct(ss, blk, q, ws, c.plane, offset, c.stride);
+        }
       }
     }
   }

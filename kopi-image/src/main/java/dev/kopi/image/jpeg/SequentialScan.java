@@ -40,6 +40,7 @@ final class SequentialScan extends Scan {
     int[] fastAc = ac.fastAc;
     int[] fast = ac.fast;
     int k = 1;
+    int last = 0; // zig-zag position of the last coefficient stored
     while (k < 64) {
       if (bits < 32) {
         in.buf = buf;
@@ -61,7 +62,7 @@ final class SequentialScan extends Scan {
           throw runPastEnd();
         }
         blk[JpegDecoder.NATURAL[k]] = fa >> 16;
-        k++;
+        last = k++;
         continue;
       }
       int rs;
@@ -98,11 +99,11 @@ final class SequentialScan extends Scan {
       buf <<= s;
       bits -= s;
       blk[JpegDecoder.NATURAL[k]] = v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
-      k++;
+      last = k++;
     }
     in.buf = buf;
     in.bits = bits;
-    if (k == 1) {
+    if (last == 0) {
       // No AC coefficient: every IDCT size reduces to the DC value, (dc * q + 4) >> 3, repeated
       // (exactly what the transforms' own all-zero shortcuts compute).
       byte v = Idct.clamp((c.pred * q[0] + 4) >> 3);
@@ -111,7 +112,11 @@ final class SequentialScan extends Scan {
       }
       return;
     }
-    Idct.idct(ss, blk, q, workspace, c.plane, offset, c.stride);
+    if (ss == 8 && last <= Idct.LOW_LAST) {
+      Idct.idct8Low(blk, q, workspace, c.plane, offset, c.stride);
+    } else {
+      Idct.idct(ss, blk, q, workspace, c.plane, offset, c.stride);
+    }
     Arrays.fill(blk, 0);
   }
 
