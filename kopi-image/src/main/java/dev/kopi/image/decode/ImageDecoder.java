@@ -26,11 +26,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decodes one image file's bytes to RGB. JPEG goes to kopi's own decoder ({@link JpegDecoder}),
  * which can decode at 1/2, 1/4 or 1/8 of the stored size when the caller's {@link Reduction}
- * allows; PNG, GIF and BMP go to kopi's own decoders ({@link PngDecoder}, {@link GifDecoder},
- * {@link BmpDecoder}), which box-reduce while decoding when it allows; everything else, and the
- * variants those decoders decline (arithmetic-coded, 12-bit or lossless JPEG, BMP with embedded
- * JPEG or PNG, OS/2 2.x bitmaps), goes to Java Image I/O (the JDK's readers plus TwelveMonkeys':
- * TIFF, WebP, more BMP variants), then is converted to RGB.
+ * allows; PNG, GIF, BMP and TIFF go to kopi's own decoders ({@link PngDecoder}, {@link GifDecoder},
+ * {@link BmpDecoder}, {@link TiffDecoder}), which box-reduce while decoding when it allows;
+ * everything else, and the variants those decoders decline (arithmetic-coded, 12-bit or lossless
+ * JPEG, BMP with embedded JPEG or PNG, OS/2 2.x bitmaps, JPEG-compressed, CCITT, planar, CMYK or
+ * YCbCr TIFF...), goes to Java Image I/O (the JDK's readers plus TwelveMonkeys': TIFF, WebP, more
+ * BMP variants), then is converted to RGB.
  *
  * <p>Strict about damage: a decoder that meets the end of the data early often fills the rest with
  * grey and reports only a warning, so warnings about a premature end, and formats whose end marker
@@ -73,6 +74,8 @@ public final class ImageDecoder {
   public static final String KOPI_GIF = "kopi-gif";
 
   public static final String KOPI_BMP = "kopi-bmp";
+
+  public static final String KOPI_TIFF = "kopi-tiff";
 
   /**
    * How much smaller than its stored size an image may be decoded. Given the image's size as it
@@ -128,6 +131,11 @@ public final class ImageDecoder {
       DecodedImage d = BmpDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
       if (d != null) {
         return decoded(d, format, KOPI_BMP);
+      }
+    } else if (format == Format.TIFF) {
+      DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
+      if (d != null) {
+        return decoded(d, format, KOPI_TIFF);
       }
     }
     ImageReader reader = null;
@@ -437,7 +445,7 @@ public final class ImageDecoder {
    * @param mode Pillow's name for the stored colour mode
    * @param format the file format's label
    * @param decoder which decoder produced it: {@link #KOPI_JPEG}, {@link #KOPI_PNG}, {@link
-   *     #KOPI_GIF}, {@link #KOPI_BMP} or {@link #IMAGE_IO}
+   *     #KOPI_GIF}, {@link #KOPI_BMP}, {@link #KOPI_TIFF} or {@link #IMAGE_IO}
    * @param scale the denominator the image was decoded at (1 for full size)
    * @param uprightWidth the full-size width after orientation
    * @param uprightHeight the full-size height after orientation
