@@ -499,11 +499,11 @@ final class TiffDecoder {
         return null; // floating-point prediction, or differencing of packed samples
       }
       d.predictor = predicts ? (int) predictor : 1;
-      long width = first(this.width, 0);
-      long height = first(this.height, 0);
       if (this.width == null || this.height == null) {
         throw corrupt("the TIFF directory has no image width or height");
       }
+      long width = first(this.width, 0);
+      long height = first(this.height, 0);
       if (width < 1 || height < 1) {
         throw corrupt("the TIFF directory declares an invalid size " + width + "x" + height);
       }
@@ -618,11 +618,12 @@ final class TiffDecoder {
           return wide ? Kind.RGB_16 : Kind.RGB_8;
         }
         if (samples == 4 && e <= 1) {
+          // No extra-samples tag: alpha, as Pillow has it. 999: Corel Draw's alpha (8 bits).
           long type = e == 0 ? 2 : extra[0];
           if (type == 0) {
             return wide ? Kind.RGBX_16 : Kind.RGBX_8;
           }
-          if (type == 2 || (type == 999 && !wide) || (e == 0)) {
+          if (type == 2 || (type == 999 && !wide)) {
             return wide ? Kind.RGBA_16 : Kind.RGBA_8;
           }
           if (type == 1 && !wide) {
