@@ -89,7 +89,10 @@ public final class ImageDecoder {
     /** For scaling in the DCT domain (JPEG at 1/2, 1/4, 1/8). */
     int maxFactor(int width, int height);
 
-    /** For a box average while decoding (PNG); by default the same as {@link #maxFactor}. */
+    /**
+     * For a box average while decoding (PNG, GIF, BMP, TIFF); by default the same as {@link
+     * #maxFactor}.
+     */
     default int maxBoxFactor(int width, int height) {
       return maxFactor(width, height);
     }
