@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param resumedRows items already finished by an earlier, interrupted run and not redone
  * @param stats the engine's statistics for the items processed in this run
  * @param breakdown where the workers' time went
- * @param decoders images decoded per decoder ({@code kopi-jpeg}, {@code imageio}) in this run
+ * @param decoders images decoded per decoder ({@code kopi-jpeg}, {@code kopi-png}, {@code
+ *     kopi-gif}, {@code kopi-bmp}, {@code kopi-tiff}, {@code imageio}) in this run
  * @param aborted why the job stopped early (too many failures), or {@code null} if it completed
  * @param output the {@code .npy} written (only when completed)
  * @param index the index CSV written (only when completed)

@@ -12,7 +12,9 @@ final class StageTimes {
   final LongAdder resize = new LongAdder();
   final LongAdder write = new LongAdder();
 
-  /** Items decoded per decoder name (kopi's JPEG decoder, Image I/O). */
+  /**
+   * Items decoded per decoder name (kopi-jpeg, kopi-png, kopi-gif, kopi-bmp, kopi-tiff, imageio).
+   */
   final ConcurrentHashMap<String, LongAdder> decoders = new ConcurrentHashMap<>();
 
   void decodedBy(String decoder) {

@@ -46,14 +46,16 @@ class ImagesCommandTest {
         .contains("25 images -> " + npy.toAbsolutePath())
         .containsPattern("ok\\s+\\d+")
         .contains("time by stage: read")
-        .containsPattern("decoded by: imageio \\d+ kopi-jpeg \\d+ kopi-png \\d+")
+        .containsPattern(
+            "decoded by: kopi-bmp \\d+ kopi-gif \\d+ kopi-jpeg \\d+ kopi-png \\d+ kopi-tiff \\d+")
         .contains("np.load('" + npy.toAbsolutePath() + "', mmap_mode='r')  # (25, 12, 16, 3)");
     assertThat(Files.readString(json))
         .contains("\"rows\": 25")
         .contains("\"shape\": [25, 12, 16, 3]")
         .contains("\"completed\": true")
         .containsPattern(
-            "\"decoders\": \\{\"imageio\": \\d+, \"kopi-jpeg\": [1-9]\\d*, \"kopi-png\": [1-9]\\d*\\}");
+            "\"decoders\": \\{\"kopi-bmp\": [1-9]\\d*, \"kopi-gif\": [1-9]\\d*,"
+                + " \"kopi-jpeg\": [1-9]\\d*, \"kopi-png\": [1-9]\\d*, \"kopi-tiff\": [1-9]\\d*\\}");
     assertThat(Files.readAllLines(dir.resolve("t.index.csv"))).hasSize(26);
   }
 

@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.function.IntBinaryOperator;
 import java.util.zip.ZipException;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
@@ -25,9 +26,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decodes one image file's bytes to RGB. JPEG goes to kopi's own decoder ({@link JpegDecoder}),
  * which can decode at 1/2, 1/4 or 1/8 of the stored size when the caller's {@link Reduction}
- * allows; everything else, and the JPEG variants that decoder declines (arithmetic coding, 12-bit,
- * lossless), goes to Java Image I/O (the JDK's readers plus TwelveMonkeys': TIFF, WebP, more BMP
- * variants), then is converted to RGB.
+ * allows; PNG, GIF, BMP and TIFF go to kopi's own decoders ({@link PngDecoder}, {@link GifDecoder},
+ * {@link BmpDecoder}, {@link TiffDecoder}), which box-reduce while decoding when it allows;
+ * everything else, and the variants those decoders decline (arithmetic-coded, 12-bit or lossless
+ * JPEG, BMP with embedded JPEG or PNG, OS/2 2.x bitmaps, JPEG-compressed, CCITT, planar, CMYK or
+ * YCbCr TIFF...), goes to Java Image I/O (the JDK's readers plus TwelveMonkeys': TIFF, WebP, more
+ * BMP variants), then is converted to RGB.
  *
  * <p>Strict about damage: a decoder that meets the end of the data early often fills the rest with
  * grey and reports only a warning, so warnings about a premature end, and formats whose end marker
@@ -67,6 +71,12 @@ public final class ImageDecoder {
 
   public static final String KOPI_PNG = "kopi-png";
 
+  public static final String KOPI_GIF = "kopi-gif";
+
+  public static final String KOPI_BMP = "kopi-bmp";
+
+  public static final String KOPI_TIFF = "kopi-tiff";
+
   /**
    * How much smaller than its stored size an image may be decoded. Given the image's size as it
    * will be displayed (after EXIF orientation), each method returns the largest factor by which
@@ -79,7 +89,10 @@ public final class ImageDecoder {
     /** For scaling in the DCT domain (JPEG at 1/2, 1/4, 1/8). */
     int maxFactor(int width, int height);
 
-    /** For a box average while decoding (PNG); by default the same as {@link #maxFactor}. */
+    /**
+     * For a box average while decoding (PNG, GIF, BMP, TIFF); by default the same as {@link
+     * #maxFactor}.
+     */
     default int maxBoxFactor(int width, int height) {
       return maxFactor(width, height);
     }
@@ -94,7 +107,8 @@ public final class ImageDecoder {
    * Decodes {@code bytes} to RGB, with the alpha channel kept as a fourth channel when {@code
    * keepAlpha} and the image has one. A JPEG may come back smaller than stored, by the largest of
    * 2, 4 or 8 that {@code reduction} allows (in the DCT domain); a PNG by exactly the factor it
-   * allows (a box reduction, Pillow's {@code reduce()}); other formats come back at full size.
+   * allows (a box reduction, Pillow's {@code reduce()}), and so may a GIF or BMP; other formats
+   * come back at full size.
    *
    * @throws ItemException with {@code unsupported_format}, {@code too_many_pixels}, {@code
    *     truncated} or {@code corrupt}
@@ -110,6 +124,21 @@ public final class ImageDecoder {
       Decoded d = decodePng(bytes, keepAlpha, reduction);
       if (d != null) {
         return d;
+      }
+    } else if (format == Format.GIF) {
+      DecodedImage d = GifDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
+      if (d != null) {
+        return decoded(d, format, KOPI_GIF);
+      }
+    } else if (format == Format.BMP) {
+      DecodedImage d = BmpDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
+      if (d != null) {
+        return decoded(d, format, KOPI_BMP);
+      }
+    } else if (format == Format.TIFF) {
+      DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
+      if (d != null) {
+        return decoded(d, format, KOPI_TIFF);
       }
     }
     ImageReader reader = null;
@@ -276,6 +305,29 @@ public final class ImageDecoder {
         0);
   }
 
+  /** The box-reduction factor {@code reduction} allows an image of a given size, within range. */
+  private static IntBinaryOperator boxFactor(Reduction reduction) {
+    if (reduction == Reduction.NONE) {
+      return (w, h) -> 1;
+    }
+    return (w, h) -> Math.max(1, Math.min(RgbRows.MAX_REDUCE, reduction.maxBoxFactor(w, h)));
+  }
+
+  private static Decoded decoded(DecodedImage d, Format format, String decoder) {
+    return new Decoded(
+        d.pixels(),
+        d.width(),
+        d.height(),
+        d.mode(),
+        format.label,
+        decoder,
+        d.reduce(),
+        d.width(),
+        d.height(),
+        0,
+        0);
+  }
+
   private static int readInt(byte[] b, int p) {
     return (b[p] & 0xFF) << 24
         | (b[p + 1] & 0xFF) << 16
@@ -395,8 +447,8 @@ public final class ImageDecoder {
    * @param height the stored height
    * @param mode Pillow's name for the stored colour mode
    * @param format the file format's label
-   * @param decoder which decoder produced it: {@link #KOPI_JPEG}, {@link #KOPI_PNG} or {@link
-   *     #IMAGE_IO}
+   * @param decoder which decoder produced it: {@link #KOPI_JPEG}, {@link #KOPI_PNG}, {@link
+   *     #KOPI_GIF}, {@link #KOPI_BMP}, {@link #KOPI_TIFF} or {@link #IMAGE_IO}
    * @param scale the denominator the image was decoded at (1 for full size)
    * @param uprightWidth the full-size width after orientation
    * @param uprightHeight the full-size height after orientation
