@@ -107,8 +107,8 @@ public final class ImageDecoder {
    * Decodes {@code bytes} to RGB, with the alpha channel kept as a fourth channel when {@code
    * keepAlpha} and the image has one. A JPEG may come back smaller than stored, by the largest of
    * 2, 4 or 8 that {@code reduction} allows (in the DCT domain); a PNG by exactly the factor it
-   * allows (a box reduction, Pillow's {@code reduce()}), and so may a GIF or BMP; other formats
-   * come back at full size.
+   * allows (a box reduction, Pillow's {@code reduce()}), and so may a GIF, BMP or TIFF; other
+   * formats come back at full size.
    *
    * @throws ItemException with {@code unsupported_format}, {@code too_many_pixels}, {@code
    *     truncated} or {@code corrupt}
