@@ -164,10 +164,32 @@ final class Inflate {
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
   };
 
-  // The kinds of code a table decodes.
-  private static final int PRECODE = 0;
-  private static final int LITLEN = 1;
-  private static final int DIST = 2;
+  /*
+   * What each symbol decodes to, by kind of code: a table entry less its code bits, which build()
+   * adds as len * 0x101 (the code length in bits 8-11 and, added to the extra bits, in bits 0-4).
+   */
+  private static final int[] PRECODE_RESULTS = new int[19];
+  private static final int[] LITLEN_RESULTS = new int[288];
+  private static final int[] DIST_RESULTS = new int[32];
+
+  static {
+    for (int sym = 0; sym < 19; sym++) {
+      PRECODE_RESULTS[sym] = sym << 16;
+    }
+    for (int sym = 0; sym < 288; sym++) {
+      LITLEN_RESULTS[sym] =
+          sym < 256
+              ? LITERAL | (sym << 16)
+              : sym == 256
+                  ? EXCEPTIONAL | END_OF_BLOCK
+                  : sym < 286
+                      ? (LENGTH_BASE[sym - 257] << 16) | LENGTH_EXTRA[sym - 257]
+                      : EXCEPTIONAL; // 286 and 287: invalid, as in zlib
+    }
+    for (int sym = 0; sym < 32; sym++) {
+      DIST_RESULTS[sym] = sym < 30 ? (DIST_BASE[sym] << 16) | DIST_EXTRA[sym] : EXCEPTIONAL;
+    }
+  }
 
   // Decoder states.
   private static final int HEADER = 0;
@@ -192,8 +214,8 @@ final class Inflate {
       Arrays.fill(lens, 280, 288, (byte) 8);
       Arrays.fill(lens, 288, 320, (byte) 5);
       Scratch s = new Scratch();
-      if (!build(LITLEN, lens, 0, 288, LITLEN_TABLE, LITLEN_BITS, s)
-          || !build(DIST, lens, 288, 32, DIST_TABLE, DIST_BITS, s)) {
+      if (!build(LITLEN_RESULTS, lens, 0, 288, LITLEN_TABLE, LITLEN_BITS, s)
+          || !build(DIST_RESULTS, lens, 288, 32, DIST_TABLE, DIST_BITS, s)) {
         throw new AssertionError("the fixed Huffman codes are complete");
       }
     }
@@ -445,7 +467,7 @@ final class Inflate {
       l[PRECODE_ORDER[i]] = (byte) (bitbuf & 7);
       drop(3);
     }
-    if (!build(PRECODE, l, 0, 19, precode, PRECODE_BITS, scratch)) {
+    if (!build(PRECODE_RESULTS, l, 0, 19, precode, PRECODE_BITS, scratch)) {
       throw data("invalid code lengths set");
     }
     int total = nlen + ndist;
@@ -493,10 +515,10 @@ final class Inflate {
     if (l[256] == 0) {
       throw data("invalid code -- missing end-of-block");
     }
-    if (!build(LITLEN, l, 0, nlen, dynamicLitlen, LITLEN_BITS, scratch)) {
+    if (!build(LITLEN_RESULTS, l, 0, nlen, dynamicLitlen, LITLEN_BITS, scratch)) {
       throw data("invalid literal/lengths set");
     }
-    if (!build(DIST, l, nlen, ndist, dynamicDist, DIST_BITS, scratch)) {
+    if (!build(DIST_RESULTS, l, nlen, ndist, dynamicDist, DIST_BITS, scratch)) {
       throw data("invalid distances set");
     }
     litlen = dynamicLitlen;
@@ -848,15 +870,17 @@ final class Inflate {
 
   /**
    * Builds the decode table of a canonical Huffman code (RFC 1951 3.2.2) from the code lengths
-   * {@code lens[off, off + n)}, zlib's inflate_table (inftrees.c) with the root fixed at {@code
-   * rootBits}: codes up to {@code rootBits} long fill every root entry they prefix, longer ones go
-   * to subtables after the root, each just large enough for its codes. Returns false for a set of
-   * lengths zlib refuses: over-subscribed, or incomplete unless it is a single one-bit
-   * literal/length or distance code. With no codes at all, every entry is an invalid code (for the
-   * code-length code, the length 0) of one bit, as zlib's placeholder table.
+   * {@code lens[off, off + n)} whose symbols decode to {@code results} (one of the *_RESULTS
+   * arrays), zlib's inflate_table (inftrees.c) with the root fixed at {@code rootBits}: codes up to
+   * {@code rootBits} long fill every root entry they prefix, longer ones go to subtables after the
+   * root, each just large enough for its codes. Returns false for a set of lengths zlib refuses:
+   * over-subscribed, or incomplete unless it is a single one-bit literal/length or distance code.
+   * With no codes at all, every entry is an invalid code (for the code-length code, the length 0)
+   * of one bit, as zlib's placeholder table.
    */
   private static boolean build(
-      int kind, byte[] lens, int off, int n, int[] table, int rootBits, Scratch s) {
+      int[] results, byte[] lens, int off, int n, int[] table, int rootBits, Scratch s) {
+    boolean precode = results == PRECODE_RESULTS;
     int[] count = s.count;
     int[] offs = s.offs;
     int[] work = s.work;
@@ -870,7 +894,7 @@ final class Inflate {
     }
     int rootSize = 1 << rootBits;
     if (max == 0) {
-      Arrays.fill(table, 0, rootSize, kind == PRECODE ? entry(kind, 0, 1) : invalid(1));
+      Arrays.fill(table, 0, rootSize, (precode ? PRECODE_RESULTS[0] : EXCEPTIONAL) + 0x101);
       return true;
     }
     int left = 1;
@@ -881,7 +905,7 @@ final class Inflate {
         return false; // over-subscribed
       }
     }
-    if (left > 0 && (kind == PRECODE || max != 1)) {
+    if (left > 0 && (precode || max != 1)) {
       return false; // incomplete
     }
     offs[1] = 0;
@@ -909,7 +933,7 @@ final class Inflate {
     int used = rootSize;
     int mask = rootSize - 1;
     while (true) {
-      int here = entry(kind, work[sym], len - drop);
+      int here = results[work[sym]] + (len - drop) * 0x101;
       int incr = 1 << (len - drop);
       int fill = 1 << curr;
       int size = fill;
@@ -963,38 +987,9 @@ final class Inflate {
     if (huff != 0) {
       // Incomplete: a single one-bit code; the other one-bit pattern is an invalid code.
       for (int i = huff; i < rootSize; i += 2) {
-        table[i] = invalid(1);
+        table[i] = EXCEPTIONAL + 0x101;
       }
     }
     return true;
-  }
-
-  /** The table entry for {@code symbol} of a {@code kind} code, with {@code len} code bits. */
-  private static int entry(int kind, int symbol, int len) {
-    int codeBits = (len << 8) | len;
-    if (kind == PRECODE) {
-      return (symbol << 16) | codeBits;
-    }
-    if (kind == DIST) {
-      return symbol < 30
-          ? (DIST_BASE[symbol] << 16) | (len << 8) | (len + DIST_EXTRA[symbol])
-          : invalid(len);
-    }
-    if (symbol < 256) {
-      return LITERAL | (symbol << 16) | codeBits;
-    }
-    if (symbol == 256) {
-      return EXCEPTIONAL | END_OF_BLOCK | codeBits;
-    }
-    if (symbol < 286) {
-      int i = symbol - 257;
-      return (LENGTH_BASE[i] << 16) | (len << 8) | (len + LENGTH_EXTRA[i]);
-    }
-    return invalid(len);
-  }
-
-  /** An invalid code of {@code len} bits: zlib reports it once those bits are there. */
-  private static int invalid(int len) {
-    return EXCEPTIONAL | (len << 8) | len;
   }
 }
