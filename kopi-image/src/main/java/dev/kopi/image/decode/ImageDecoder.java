@@ -136,9 +136,31 @@ public final class ImageDecoder {
         return decoded(d, format, KOPI_BMP);
       }
     } else if (format == Format.TIFF) {
-      DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
-      if (d != null) {
-        return decoded(d, format, KOPI_TIFF);
+      int orientation = exifRotate ? TiffDecoder.orientation(bytes) : 1;
+      if (orientation == 1) {
+        DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
+        if (d != null) {
+          return decoded(d, format, KOPI_TIFF);
+        }
+      } else {
+        // Rare enough to decode at full size and turn upright, rather than map a box reduction's
+        // partial edge boxes through the flip.
+        DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, (w, h) -> 1);
+        if (d != null) {
+          Pixels px = Orientation.apply(d.pixels(), orientation);
+          return new Decoded(
+              px,
+              d.width(),
+              d.height(),
+              d.mode(),
+              format.label,
+              KOPI_TIFF,
+              1,
+              px.width(),
+              px.height(),
+              0,
+              0);
+        }
       }
     }
     ImageReader reader = null;
@@ -174,7 +196,12 @@ public final class ImageDecoder {
             ItemStatus.TRUNCATED,
             "the file ends before the " + format.label + " end marker; it was probably cut off");
       }
-      int orientation = exifRotate && format == Format.JPEG ? Exif.orientation(bytes) : 1;
+      int orientation =
+          !exifRotate
+              ? 1
+              : format == Format.JPEG
+                  ? Exif.orientation(bytes)
+                  : format == Format.TIFF ? TiffDecoder.orientation(bytes) : 1;
       Pixels px = Rgb.convert(image, keepAlpha);
       if (orientation != 1) {
         px = Orientation.apply(px, orientation);

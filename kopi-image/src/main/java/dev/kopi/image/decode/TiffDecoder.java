@@ -122,6 +122,41 @@ final class TiffDecoder {
     }
   }
 
+  /**
+   * The Orientation tag (274) of the first image directory, 1 to 8, as Pillow's {@code
+   * ImageOps.exif_transpose} reads it for a TIFF; 1 when it is absent, out of range or the bytes
+   * are not a readable classic TIFF (the decode then says what is wrong).
+   */
+  static int orientation(byte[] bytes) {
+    boolean little;
+    if (bytes.length >= 8 && bytes[0] == 'I' && bytes[1] == 'I') {
+      little = true;
+    } else if (bytes.length >= 8 && bytes[0] == 'M' && bytes[1] == 'M') {
+      little = false;
+    } else {
+      return 1;
+    }
+    Reader r = new Reader(bytes, little);
+    long ifd = r.u32(4);
+    if (ifd < 8 || ifd + 2 > bytes.length) {
+      return 1;
+    }
+    int entries = r.u16(ifd);
+    for (int i = 0; i < entries; i++) {
+      long e = ifd + 2 + 12L * i;
+      if (e + 12 > bytes.length) {
+        return 1;
+      }
+      // A SHORT (type 3) or LONG (4), its first value held in the entry itself.
+      int type = r.u16(e + 2);
+      if (r.u16(e) == 274 && (type == 3 || type == 4) && r.u32(e + 4) >= 1) {
+        long v = type == 3 ? r.u16(e + 8) : r.u32(e + 8);
+        return v >= 1 && v <= 8 ? (int) v : 1;
+      }
+    }
+    return 1;
+  }
+
   /** Byte-order-aware reads from the file. */
   private record Reader(byte[] b, boolean little) {
     int u8(long p) {

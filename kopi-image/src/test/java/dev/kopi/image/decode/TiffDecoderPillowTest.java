@@ -166,4 +166,65 @@ class TiffDecoderPillowTest {
     }
     return rgb;
   }
+
+  /**
+   * The Orientation tag turns the image upright, in both byte orders, at full size even when a
+   * reduction is allowed; with rotation off the stored orientation is kept. The reference is
+   * Pillow's plain {@code open().convert("RGB")}: Pillow 9.4 turns a TIFF upright as it loads it
+   * ({@code TiffImagePlugin.load_end} calls {@code exif_transpose} in place), so the classic code
+   * sees upright TIFFs; an explicit {@code ImageOps.exif_transpose} on top would turn it twice.
+   */
+  @Test
+  void orientationTagTurnsTheImageUprightLikeExifTranspose(@TempDir Path dir) throws Exception {
+    ReferencePython.require();
+    ImageDecoder upright = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, true);
+    ImageDecoder stored = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, false);
+    ImageDecoder.Reduction halve = (w, h) -> 2;
+    List<String> paths = new ArrayList<>();
+    List<byte[]> files = new ArrayList<>();
+    for (boolean bigEndian : new boolean[] {false, true}) {
+      for (int o = 1; o <= 8; o++) {
+        TestTiff t = new TestTiff(7, 4, 8, 3, 2, TestTiff.random(7, 4, 3, 8, 0, 40 + o));
+        t.bigEndian = bigEndian;
+        t.override.put(274, new long[] {o});
+        byte[] bytes = t.bytes();
+        Path p = dir.resolve((bigEndian ? "mm" : "ii") + "-orientation-" + o + ".tif");
+        Files.write(p, bytes);
+        paths.add(p.toString());
+        files.add(bytes);
+      }
+    }
+    String answer =
+        ReferencePython.run(
+            String.join(
+                "\n",
+                "import sys",
+                "from PIL import Image",
+                "for p in sys.argv[1:]:",
+                "    im = Image.open(p).convert('RGB')",
+                "    print(im.size[0], im.size[1], im.tobytes().hex())"),
+            paths.toArray(String[]::new));
+    List<String> lines = answer.lines().toList();
+    assertThat(lines).hasSize(files.size());
+    for (int i = 0; i < files.size(); i++) {
+      String[] want = lines.get(i).split(" ");
+      // A turned image is decoded at full size even where a reduction is allowed (orientation 1
+      // is reduced as usual, so it is compared unreduced).
+      boolean turned = i % 8 != 0;
+      ImageDecoder.Decoded got =
+          upright.decode(files.get(i), false, turned ? halve : ImageDecoder.Reduction.NONE);
+      String where = paths.get(i);
+      assertThat(got.decoder()).as(where).isEqualTo(ImageDecoder.KOPI_TIFF);
+      assertThat(new int[] {got.pixels().width(), got.pixels().height()})
+          .as(where)
+          .containsExactly(Integer.parseInt(want[0]), Integer.parseInt(want[1]));
+      assertThat(java.util.HexFormat.of().formatHex(got.pixels().data()))
+          .as(where)
+          .isEqualTo(want[2]);
+      ImageDecoder.Decoded asStored = stored.decode(files.get(i), false);
+      assertThat(new int[] {asStored.pixels().width(), asStored.pixels().height()})
+          .as(where + " with rotation off")
+          .containsExactly(7, 4);
+    }
+  }
 }
