@@ -29,7 +29,13 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = "Fast, reliable parallel and asynchronous batch processing for the JVM.",
-    subcommands = {ImagesCommand.class, SampleCommand.class, DemoCommand.class, HelpCommand.class},
+    subcommands = {
+      ImagesCommand.class,
+      SampleCommand.class,
+      DemoCommand.class,
+      HelpCommand.class,
+      AotTrainingCommand.class
+    },
     footer = {"", "Run 'kopi help <command>' or 'kopi <command> --help' for a command's options."})
 public final class Main implements Runnable {
 
