@@ -6,7 +6,6 @@ import static dev.kopi.image.decode.TestBmp.RLE4;
 import static dev.kopi.image.decode.TestBmp.RLE8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kopi.image.ItemException;
@@ -397,22 +396,8 @@ class BmpDecoderTest {
         Pixels want = meaning(v, keepAlpha);
         assertThat(d.width()).as(v.label()).isEqualTo(want.width());
         assertThat(d.height()).as(v.label()).isEqualTo(want.height());
-        assertThat(d.pixels().channels())
-            .as("channels of %s", v.label())
-            .isEqualTo(want.channels());
-        int i = Arrays.mismatch(d.pixels().data(), want.data());
-        if (i >= 0) {
-          int px = i / want.channels();
-          fail(
-              "%s%s: first difference at pixel (%d, %d) channel %d: kopi %d, meant %d",
-              v.label(),
-              keepAlpha ? " (alpha kept)" : "",
-              px % want.width(),
-              px / want.width(),
-              i % want.channels(),
-              d.pixels().data()[i] & 0xFF,
-              want.data()[i] & 0xFF);
-        }
+        DecoderChecks.assertSamePixels(
+            v.label() + (keepAlpha ? " (alpha kept)" : ""), d.pixels(), want);
       }
     }
   }
@@ -420,16 +405,7 @@ class BmpDecoderTest {
   @Test
   void reducingWhileDecodingEqualsReducingTheDecodedImage() throws Exception {
     for (Variant v : variants()) {
-      for (boolean keepAlpha : new boolean[] {false, true}) {
-        Pixels p = decode(v.bytes(), keepAlpha, 1).pixels();
-        for (int k : new int[] {2, 3, 8}) {
-          DecodedImage r = decode(v.bytes(), keepAlpha, k);
-          assertThat(r.reduce()).isEqualTo(k);
-          assertThat(r.pixels().data())
-              .as("%s keepAlpha=%s reduce=%d", v.label(), keepAlpha, k)
-              .isEqualTo(Reduce.reduce(p.data(), p.width(), p.height(), p.channels(), k, k));
-        }
-      }
+      DecoderChecks.assertReducesWhileDecoding(v.label(), v.bytes(), BmpDecoderTest::decode);
     }
   }
 

@@ -2,12 +2,10 @@ package dev.kopi.image.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kopi.image.ItemException;
 import dev.kopi.image.ItemStatus;
-import dev.kopi.image.resize.Reduce;
 import dev.kopi.image.sample.SampleCorpus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -217,22 +215,8 @@ class TiffDecoderTest {
       for (boolean keepAlpha : new boolean[] {false, true}) {
         DecodedImage d = decode(v.bytes(), keepAlpha, 1);
         Pixels want = meaning(v, keepAlpha);
-        assertThat(d.pixels().channels())
-            .as("channels of %s", v.label())
-            .isEqualTo(want.channels());
-        int i = Arrays.mismatch(d.pixels().data(), want.data());
-        if (i >= 0) {
-          int px = i / want.channels();
-          fail(
-              "%s%s: first difference at pixel (%d, %d) channel %d: kopi %d, meant %d",
-              v.label(),
-              keepAlpha ? " (alpha kept)" : "",
-              px % want.width(),
-              px / want.width(),
-              i % want.channels(),
-              d.pixels().data()[i] & 0xFF,
-              want.data()[i] & 0xFF);
-        }
+        DecoderChecks.assertSamePixels(
+            v.label() + (keepAlpha ? " (alpha kept)" : ""), d.pixels(), want);
       }
     }
   }
@@ -243,15 +227,7 @@ class TiffDecoderTest {
       if (v.tiff().width < 30) {
         continue;
       }
-      for (boolean keepAlpha : new boolean[] {false, true}) {
-        Pixels p = decode(v.bytes(), keepAlpha, 1).pixels();
-        for (int k : new int[] {2, 3, 8}) {
-          DecodedImage r = decode(v.bytes(), keepAlpha, k);
-          assertThat(r.pixels().data())
-              .as("%s keepAlpha=%s reduce=%d", v.label(), keepAlpha, k)
-              .isEqualTo(Reduce.reduce(p.data(), p.width(), p.height(), p.channels(), k, k));
-        }
-      }
+      DecoderChecks.assertReducesWhileDecoding(v.label(), v.bytes(), TiffDecoderTest::decode);
     }
   }
 
