@@ -25,18 +25,13 @@ final class ColorOut {
   private static final int[] CR_G = new int[256];
   private static final int[] CB_G = new int[256];
 
-  private static final int R_CR = fix(1.40200);
-  private static final int B_CB = fix(1.77200);
-  private static final int G_CR = -fix(0.71414);
-  private static final int G_CB = -fix(0.34414);
-
   static {
     for (int i = 0; i < 256; i++) {
       int x = i - 128;
-      CR_R[i] = (R_CR * x + ONE_HALF) >> SCALEBITS;
-      CB_B[i] = (B_CB * x + ONE_HALF) >> SCALEBITS;
-      CR_G[i] = G_CR * x;
-      CB_G[i] = G_CB * x + ONE_HALF;
+      CR_R[i] = (fix(1.40200) * x + ONE_HALF) >> SCALEBITS;
+      CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALEBITS;
+      CR_G[i] = -fix(0.71414) * x;
+      CB_G[i] = -fix(0.34414) * x + ONE_HALF;
     }
   }
 
@@ -56,7 +51,7 @@ final class ColorOut {
       up[i] = new Upsampler(components[i], outW, hMax, vMax, minScaled);
     }
     byte[] out = new byte[Math.multiplyExact(outW * 3, outH)];
-    if (space == Space.YCBCR && Upsampler.fusable(up)) {
+    if (space == Space.YCBCR && Upsampler.fusable(up, outW)) {
       // The common 4:2:0 full-size case: upsampling fused into the colour conversion, so the
       // upsampled chroma rows are never stored.
       int[] cbSums = new int[components[1].width + 2];
@@ -218,9 +213,10 @@ final class ColorOut {
 
     /**
      * Whether the chroma upsampling of a three-component image can be fused into the colour
-     * conversion: luma at output resolution, both chroma planes 2x2 with the triangle filter.
+     * conversion: luma at output resolution, both chroma planes 2x2 with the triangle filter and
+     * wide enough for every output column.
      */
-    static boolean fusable(Upsampler[] up) {
+    static boolean fusable(Upsampler[] up, int outW) {
       return up.length == 3
           && up[0].rh == 1
           && up[0].rv == 1
@@ -228,7 +224,8 @@ final class ColorOut {
           && up[1].fancyV
           && up[2].fancyH
           && up[2].fancyV
-          && up[1].c.width == up[2].c.width;
+          && up[1].c.width == up[2].c.width
+          && 2 * up[1].c.width >= outW;
     }
 
     /**
