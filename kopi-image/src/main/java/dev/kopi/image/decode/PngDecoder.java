@@ -57,8 +57,9 @@ final class PngDecoder {
    *    linear-grey colour model would apply the sRGB transfer curve, 128 becoming 188; kopi's
    *    Image I/O path reads their samples instead, see Rgb.)
    *  - 16-bit samples become round(v / 257); grey 1, 2 and 4 bits become i * 255 / (2^bits - 1).
-   *  - Mode names are those ImageDecoder.mode gives: 1-bit grey and 1-bit palette are "1",
-   *    2 and 4-bit grey are "P" (Image I/O models them as palettes), 16-bit RGB is "RGB;16".
+   *  - Mode names are Pillow's, not Image I/O's (PngDecoderPillowTest checks them): 2 and 4-bit
+   *    grey are "L" (Image I/O: "P"), 1-bit palettes "P" ("1"), 16-bit grey "I" ("I;16"),
+   *    16-bit RGB "RGB" ("RGB;16").
    * Where Image I/O is lax about damage (it never checks CRCs) this decoder is stricter, except
    * for the IEND CRC, which broken writers get wrong and Image I/O and other decoders tolerate.
    * Where Image I/O fails on chunks it means to ignore (a tRNS in grey + alpha or RGBA, a tRNS
@@ -75,9 +76,9 @@ final class PngDecoder {
 
   /**
    * A decoded PNG: {@code pixels} is the image as RGB or RGB + alpha (reduced when asked), {@code
-   * width} and {@code height} are the original size from the header, and {@code mode} is the name
-   * {@link ImageDecoder#mode} gives the stored colour type ("L", "LA", "P", "1", "RGB", "RGBA",
-   * "I;16", ...), as in {@link ImageDecoder.Decoded}.
+   * width} and {@code height} are the original size from the header, and {@code mode} is Pillow's
+   * name for the stored colour type ("1", "L", "I", "P", "LA", "RGB", "RGBA"), as in {@link
+   * ImageDecoder.Decoded}.
    */
   record Result(Pixels pixels, int width, int height, String mode) {}
 
@@ -418,19 +419,19 @@ final class PngDecoder {
     }
 
     /** The mode {@link ImageDecoder#mode} names for the Image I/O image type of this header. */
+    /** Pillow 9.4's name for the mode it opens this PNG in (its PngImagePlugin {@code _MODES}). */
     String mode() {
       return switch (colorType) {
         case CT_GREY ->
             switch (bitDepth) {
               case 1 -> "1";
-              case 8 -> "L";
-              case 16 -> "I;16";
-              default -> "P"; // Image I/O models 2 and 4-bit grey as a palette
+              case 16 -> "I";
+              default -> "L";
             };
-        case CT_PALETTE -> bitDepth == 1 ? "1" : "P";
-        case CT_RGB -> bitDepth == 16 ? "RGB;16" : "RGB";
-        case CT_GREY_ALPHA -> bitDepth == 16 ? "LA;16" : "LA";
-        default -> bitDepth == 16 ? "RGBA;16" : "RGBA";
+        case CT_PALETTE -> "P";
+        case CT_RGB -> "RGB";
+        case CT_GREY_ALPHA -> bitDepth == 16 ? "RGBA" : "LA"; // Pillow opens LA;16B as RGBA
+        default -> "RGBA";
       };
     }
 

@@ -41,7 +41,7 @@ class ImageDecoderTest {
           Map.entry("png-rgba", "RGBA"),
           Map.entry("png-grey", "L"),
           Map.entry("png-palette", "P"),
-          Map.entry("png-grey16", "I;16"),
+          Map.entry("png-grey16", "I"),
           Map.entry("png-1bit", "1"),
           Map.entry("png-interlaced", "RGB"),
           Map.entry("gif", "P"),

@@ -221,4 +221,31 @@ class PngDecoderPillowTest {
     }
     return null;
   }
+
+  /** Every colour type and bit depth reports the mode Pillow opens it in, as the index shows it. */
+  @Test
+  void modesAreTheOnesPillowNames(@TempDir Path dir) throws Exception {
+    ReferencePython.require();
+    List<String> paths = new ArrayList<>();
+    List<String> kopi = new ArrayList<>();
+    for (Object[] ctBd : PngDecoderTest.colourTypesAndDepths().map(a -> a.get()).toList()) {
+      int ct = (Integer) ctBd[0];
+      int bd = (Integer) ctBd[1];
+      PngDecoderTest.Variant v = PngDecoderTest.variants(ct, bd).get(0);
+      Path p = dir.resolve("ct" + ct + "-" + bd + ".png");
+      Files.write(p, v.png());
+      paths.add(p.toString());
+      kopi.add(PngDecoderTest.decode(v.png(), false, 1).mode());
+    }
+    String answer =
+        ReferencePython.run(
+            String.join(
+                "\n",
+                "import sys",
+                "from PIL import Image",
+                "for p in sys.argv[1:]:",
+                "    print(Image.open(p).mode)"),
+            paths.toArray(String[]::new));
+    assertThat(kopi).as("modes of %s", paths).isEqualTo(answer.lines().toList());
+  }
 }
