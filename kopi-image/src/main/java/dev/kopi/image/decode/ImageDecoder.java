@@ -128,39 +128,21 @@ public final class ImageDecoder {
     } else if (format == Format.GIF) {
       DecodedImage d = GifDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
       if (d != null) {
-        return decoded(d, format, KOPI_GIF);
+        return decoded(d, format, KOPI_GIF, 1);
       }
     } else if (format == Format.BMP) {
       DecodedImage d = BmpDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
       if (d != null) {
-        return decoded(d, format, KOPI_BMP);
+        return decoded(d, format, KOPI_BMP, 1);
       }
     } else if (format == Format.TIFF) {
       int orientation = exifRotate ? TiffDecoder.orientation(bytes) : 1;
-      if (orientation == 1) {
-        DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, boxFactor(reduction));
-        if (d != null) {
-          return decoded(d, format, KOPI_TIFF);
-        }
-      } else {
-        // Rare enough to decode at full size and turn upright, rather than map a box reduction's
-        // partial edge boxes through the flip.
-        DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, (w, h) -> 1);
-        if (d != null) {
-          Pixels px = Orientation.apply(d.pixels(), orientation);
-          return new Decoded(
-              px,
-              d.width(),
-              d.height(),
-              d.mode(),
-              format.label,
-              KOPI_TIFF,
-              1,
-              px.width(),
-              px.height(),
-              0,
-              0);
-        }
+      // A turned TIFF is rare enough to decode at full size and turn upright, rather than map a
+      // box reduction's partial edge boxes through the flip.
+      IntBinaryOperator factor = orientation == 1 ? boxFactor(reduction) : (w, h) -> 1;
+      DecodedImage d = TiffDecoder.decode(bytes, maxPixels, keepAlpha, factor);
+      if (d != null) {
+        return decoded(d, format, KOPI_TIFF, orientation);
       }
     }
     ImageReader reader = null;
@@ -340,17 +322,21 @@ public final class ImageDecoder {
     return (w, h) -> Math.max(1, Math.min(RgbRows.MAX_REDUCE, reduction.maxBoxFactor(w, h)));
   }
 
-  private static Decoded decoded(DecodedImage d, Format format, String decoder) {
+  /** The result of one of kopi's own decoders, turned upright when {@code orientation} says so. */
+  private static Decoded decoded(DecodedImage d, Format format, String decoder, int orientation) {
+    Pixels px = orientation == 1 ? d.pixels() : Orientation.apply(d.pixels(), orientation);
+    int uprightWidth = orientation == 1 ? d.width() : px.width();
+    int uprightHeight = orientation == 1 ? d.height() : px.height();
     return new Decoded(
-        d.pixels(),
+        px,
         d.width(),
         d.height(),
         d.mode(),
         format.label,
         decoder,
         d.reduce(),
-        d.width(),
-        d.height(),
+        uprightWidth,
+        uprightHeight,
         0,
         0);
   }

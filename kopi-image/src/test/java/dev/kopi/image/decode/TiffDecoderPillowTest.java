@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -218,9 +219,7 @@ class TiffDecoderPillowTest {
       assertThat(new int[] {got.pixels().width(), got.pixels().height()})
           .as(where)
           .containsExactly(Integer.parseInt(want[0]), Integer.parseInt(want[1]));
-      assertThat(java.util.HexFormat.of().formatHex(got.pixels().data()))
-          .as(where)
-          .isEqualTo(want[2]);
+      assertThat(HexFormat.of().formatHex(got.pixels().data())).as(where).isEqualTo(want[2]);
       ImageDecoder.Decoded asStored = stored.decode(files.get(i), false);
       assertThat(new int[] {asStored.pixels().width(), asStored.pixels().height()})
           .as(where + " with rotation off")
