@@ -39,6 +39,38 @@ final class BitReader {
     this.pos = start;
   }
 
+  /**
+   * The last position from which a block loop may top its buffer up from eight bytes at once
+   * ({@link #peek8}), or -1 once the segment has ended (padding began).
+   */
+  int fastLimit() {
+    return padded == 0 ? end - 8 : -1;
+  }
+
+  /**
+   * The eight bytes at {@code pos} as a big-endian long, or all ones (which {@link #noFF} refuses)
+   * when {@code pos > limit}.
+   */
+  static long peek8(byte[] data, int pos, int limit) {
+    return pos <= limit ? (long) LONG_BE.get(data, pos) : -1L;
+  }
+
+  /** Whether none of the eight bytes of {@code w} is 0xFF (the classic has-zero test on ~w). */
+  static boolean noFF(long w) {
+    return ((~w - 0x0101010101010101L) & w & 0x8080808080808080L) == 0;
+  }
+
+  /**
+   * Stores a block loop's buffer back: {@code buf} may hold input bits below its {@code bits} valid
+   * ones (see {@link SequentialScan}), which are cleared, because {@link #fill} ORs bytes in there
+   * and, after byte stuffing, they would differ.
+   */
+  void store(long buf, int bits, int pos) {
+    this.buf = buf & ~(-1L >>> bits);
+    this.bits = bits;
+    this.pos = pos;
+  }
+
   /** Brings the buffer to at least 57 bits. */
   void fill() {
     if (bits > 56) {
@@ -47,9 +79,7 @@ final class BitReader {
     int p = pos;
     if (padded == 0 && p + 8 <= end) {
       long w = (long) LONG_BE.get(data, p);
-      // A byte of w is 0xFF exactly when that byte of ~w is zero (the classic haszero test).
-      long inv = ~w;
-      if (((inv - 0x0101010101010101L) & w & 0x8080808080808080L) == 0) {
+      if (noFF(w)) {
         int k = (64 - bits) >>> 3;
         buf |= (w >>> (64 - 8 * k)) << (64 - bits - 8 * k);
         bits += 8 * k;

@@ -37,17 +37,32 @@ final class SequentialScan extends Scan {
     // so that the JIT keeps it in registers.
     long buf = in.buf;
     int bits = in.bits;
+    int pos = in.pos;
+    int limit = in.fastLimit();
+    byte[] data = in.data();
     int[] fastAc = ac.fastAc;
     int[] fast = ac.fast;
     int k = 1;
     int last = 0; // zig-zag position of the last coefficient stored
     while (k < 64) {
-      if (bits < 32) {
-        in.buf = buf;
-        in.bits = bits;
+      // Top the buffer up before every symbol, not when it runs low: that test depends on the
+      // data and mispredicts. Eight bytes are ORed in below the valid bits and the whole bytes
+      // that fit are counted; the bits below those are the next input's, which the next top-up
+      // ORs in again unchanged (libdeflate's refill), and store() clears them. Only when the
+      // eight bytes hold a 0xFF (byte stuffing, a marker) or the segment's end is near does the
+      // careful fill run, and only when the buffer is low.
+      long w = BitReader.peek8(data, pos, limit);
+      if (BitReader.noFF(w)) {
+        buf |= w >>> bits;
+        pos += (63 - bits) >>> 3;
+        bits |= 56;
+      } else if (bits < 32) {
+        in.store(buf, bits, pos);
         in.fill();
         buf = in.buf;
         bits = in.bits;
+        pos = in.pos;
+        limit = in.fastLimit();
       }
       int look = (int) (buf >>> (64 - Huffman.FAST_BITS));
       int fa = fastAc[look];
@@ -57,8 +72,7 @@ final class SequentialScan extends Scan {
         bits -= len;
         k += (fa >>> 8) & 0xFF;
         if (k > 63) {
-          in.buf = buf;
-          in.bits = bits;
+          in.store(buf, bits, pos);
           throw runPastEnd();
         }
         blk[JpegDecoder.NATURAL[k]] = fa >> 16;
@@ -90,8 +104,7 @@ final class SequentialScan extends Scan {
       }
       k += r;
       if (k > 63) {
-        in.buf = buf;
-        in.bits = bits;
+        in.store(buf, bits, pos);
         throw runPastEnd();
       }
       // At least 16 bits remain: 32 before the symbol, at most 16 taken by its code.
@@ -101,8 +114,7 @@ final class SequentialScan extends Scan {
       blk[JpegDecoder.NATURAL[k]] = v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
       last = k++;
     }
-    in.buf = buf;
-    in.bits = bits;
+    in.store(buf, bits, pos);
     if (last == 0) {
       // No AC coefficient: every IDCT size reduces to the DC value, (dc * q + 4) >> 3, repeated
       // (exactly what the transforms' own all-zero shortcuts compute).
@@ -127,16 +139,26 @@ final class SequentialScan extends Scan {
   private static void skipAc(BitReader in, Huffman ac) throws JpegException {
     long buf = in.buf;
     int bits = in.bits;
+    int pos = in.pos;
+    int limit = in.fastLimit();
+    byte[] data = in.data();
     int[] skip = ac.skip;
     int[] fast = ac.fast;
     int k = 1;
     while (k < 64) {
-      if (bits < 32) {
-        in.buf = buf;
-        in.bits = bits;
+      // Topped up before every lookup, as in decodeBlock.
+      long w = BitReader.peek8(data, pos, limit);
+      if (BitReader.noFF(w)) {
+        buf |= w >>> bits;
+        pos += (63 - bits) >>> 3;
+        bits |= 56;
+      } else if (bits < 32) {
+        in.store(buf, bits, pos);
         in.fill();
         buf = in.buf;
         bits = in.bits;
+        pos = in.pos;
+        limit = in.fastLimit();
       }
       int sk = skip[(int) (buf >>> (64 - Huffman.SKIP_BITS))];
       if (sk != 0) {
@@ -181,16 +203,14 @@ final class SequentialScan extends Scan {
       }
       k += r;
       if (k > 63) {
-        in.buf = buf;
-        in.bits = bits;
+        in.store(buf, bits, pos);
         throw runPastEnd();
       }
       k++;
       buf <<= s;
       bits -= s;
     }
-    in.buf = buf;
-    in.bits = bits;
+    in.store(buf, bits, pos);
   }
 
   static JpegException runPastEnd() {
