@@ -71,16 +71,19 @@ final class BitReader {
     this.pos = pos;
   }
 
-  /** Brings the buffer to at least 57 bits. */
+  /**
+   * Brings the buffer to at least 56 bits, and never to 64: the block loops' top-up shifts by the
+   * count of valid bits, and a shift by 64 would be a shift by 0.
+   */
   void fill() {
-    if (bits > 56) {
+    if (bits >= 56) {
       return;
     }
     int p = pos;
     if (padded == 0 && p + 8 <= end) {
       long w = (long) LONG_BE.get(data, p);
       if (noFF(w)) {
-        int k = (64 - bits) >>> 3;
+        int k = (63 - bits) >>> 3;
         buf |= (w >>> (64 - 8 * k)) << (64 - bits - 8 * k);
         bits += 8 * k;
         pos = p + k;
@@ -91,7 +94,7 @@ final class BitReader {
   }
 
   private void fillSlow() {
-    while (bits <= 56) {
+    while (bits < 56) {
       int b;
       if (padded > 0 || pos >= end) {
         if (pos >= end) {
