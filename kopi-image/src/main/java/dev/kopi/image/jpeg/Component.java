@@ -33,6 +33,13 @@ final class Component {
   /** Progressive only: the coefficients of every block, 64 per block, or 1 when DC is enough. */
   short[] coefficients = new short[0];
 
+  /**
+   * Progressive only, with 64 coefficients per block: per block, bit {@code k} is set once the AC
+   * coefficient at zig-zag position {@code k} is nonzero, so that a refinement inside an
+   * end-of-band run visits only those instead of testing all 63.
+   */
+  long[] nonzero = new long[0];
+
   int dcTable;
   int acTable;
   int pred;

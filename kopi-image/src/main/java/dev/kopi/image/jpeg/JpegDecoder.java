@@ -413,6 +413,9 @@ public final class JpegDecoder {
       c.plane = new byte[c.stride * c.blocksPerColumn * c.scaled];
       if (progressive) {
         c.coefficients = new short[c.blocksPerLine * c.blocksPerColumn * c.coefficientsPerBlock()];
+        if (c.coefficientsPerBlock() == 64) {
+          c.nonzero = new long[c.blocksPerLine * c.blocksPerColumn];
+        }
       }
     }
   }

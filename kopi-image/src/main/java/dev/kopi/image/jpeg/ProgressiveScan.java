@@ -40,16 +40,16 @@ final class ProgressiveScan extends Scan {
         coef[base] = (short) (coef[base] | (1 << al));
       }
     } else if (ah == 0) {
-      acFirst(frame.acTable(c), coef, base);
+      acFirst(frame.acTable(c), coef, base, c.nonzero);
     } else {
-      acRefine(frame.acTable(c), coef, base);
+      acRefine(frame.acTable(c), coef, base, c.nonzero);
     }
   }
 
   // The AC passes keep the bit buffer in locals, as SequentialScan does, written back around the
   // rare calls (refills and long codes): progressive files are mostly refinement bits.
 
-  private void acFirst(Huffman ac, short[] coef, int base) throws JpegException {
+  private void acFirst(Huffman ac, short[] coef, int base, long[] nonzero) throws JpegException {
     if (eobrun > 0) {
       eobrun--;
       return;
@@ -79,7 +79,7 @@ final class ProgressiveScan extends Scan {
           in.bits = bits;
           throw SequentialScan.runPastEnd();
         }
-        coef[base + JpegDecoder.NATURAL[k]] = (short) ((fa >> 16) << al);
+        store(coef, base, k, (fa >> 16) << al, nonzero);
         k++;
         continue;
       }
@@ -123,14 +123,14 @@ final class ProgressiveScan extends Scan {
       buf <<= s;
       bits -= s;
       v = v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
-      coef[base + JpegDecoder.NATURAL[k]] = (short) (v << al);
+      store(coef, base, k, v << al, nonzero);
       k++;
     }
     in.buf = buf;
     in.bits = bits;
   }
 
-  private void acRefine(Huffman ac, short[] coef, int base) throws JpegException {
+  private void acRefine(Huffman ac, short[] coef, int base, long[] nonzero) throws JpegException {
     int p1 = 1 << al;
     int m1 = -1 << al;
     int k = ss;
@@ -214,33 +214,49 @@ final class ProgressiveScan extends Scan {
             in.bits = bits;
             throw SequentialScan.runPastEnd();
           }
-          coef[base + JpegDecoder.NATURAL[k]] = (short) value;
+          store(coef, base, k, value, nonzero);
         }
       }
     }
-    if (eobrun > 0) {
-      for (; k <= se; k++) {
-        int i = base + JpegDecoder.NATURAL[k];
-        short c = coef[i];
-        if (c != 0) {
-          if (bits == 0) {
-            in.buf = buf;
-            in.bits = bits;
-            in.fill();
-            buf = in.buf;
-            bits = in.bits;
-          }
-          if (buf < 0 && (c & p1) == 0) {
-            coef[i] = (short) (c + (c >= 0 ? p1 : m1));
-          }
-          buf <<= 1;
-          bits--;
+    if (eobrun > 0 && k <= se) {
+      // Inside an end-of-band run only the nonzero coefficients take a correction bit: visit
+      // those of [k, se], in zig-zag order, from the block's mask.
+      long left = nonzero[base >> 6] & (-1L << k) & (-1L >>> (63 - se));
+      while (left != 0) {
+        int i = base + JpegDecoder.NATURAL[Long.numberOfTrailingZeros(left)];
+        left &= left - 1;
+        if (bits == 0) {
+          in.buf = buf;
+          in.bits = bits;
+          in.fill();
+          buf = in.buf;
+          bits = in.bits;
         }
+        short c = coef[i];
+        if (buf < 0 && (c & p1) == 0) {
+          coef[i] = (short) (c + (c >= 0 ? p1 : m1));
+        }
+        buf <<= 1;
+        bits--;
       }
+    }
+    if (eobrun > 0) {
       eobrun--;
     }
     in.buf = buf;
     in.bits = bits;
+  }
+
+  /**
+   * Stores a new coefficient at zig-zag position {@code k} and marks it nonzero, unless it is not:
+   * a value that does not fit in 16 bits wraps, as in libjpeg, and a wrap to 0 stays a zero.
+   */
+  private static void store(short[] coef, int base, int k, int value, long[] nonzero) {
+    short v = (short) value;
+    coef[base + JpegDecoder.NATURAL[k]] = v;
+    if (v != 0) {
+      nonzero[base >> 6] |= 1L << k;
+    }
   }
 
   /** The bits of every coefficient outside the top-left 4x4 of a block, ORed: 0 if all are 0. */
