@@ -182,32 +182,23 @@ final class ProgressiveScan extends Scan {
           }
           break;
         }
-        // Refine the nonzero coefficients on the way (one bit each); r counts the zero ones to
-        // pass over.
-        while (k <= se) {
-          int i = base + JpegDecoder.NATURAL[k];
-          short c = coef[i];
-          if (c != 0) {
-            if (bits == 0) {
-              in.buf = buf;
-              in.bits = bits;
-              in.fill();
-              buf = in.buf;
-              bits = in.bits;
-            }
-            if (buf < 0 && (c & p1) == 0) {
-              coef[i] = (short) (c + (c >= 0 ? p1 : m1));
-            }
-            buf <<= 1;
-            bits--;
-          } else {
-            if (r == 0) {
-              break;
-            }
-            r--;
-          }
-          k++;
+        // Pass over r zero coefficients and stop at the next zero one (or past se), refining the
+        // nonzero ones on the way (one bit each): found from the block's mask.
+        long mask = nonzero[base >> 6];
+        long zeros = ~mask & (-1L << k) & (-1L >>> (63 - se));
+        for (; r > 0 && zeros != 0; r--) {
+          zeros &= zeros - 1;
         }
+        int stop = zeros == 0 ? se + 1 : Long.numberOfTrailingZeros(zeros);
+        long passed = mask & (-1L << k) & (stop == 64 ? -1L : (1L << stop) - 1);
+        if (passed != 0) {
+          in.buf = buf;
+          in.bits = bits;
+          refine(in, coef, base, passed, p1, m1);
+          buf = in.buf;
+          bits = in.bits;
+        }
+        k = stop;
         if (value != 0) {
           if (k > se) {
             in.buf = buf;
@@ -221,27 +212,41 @@ final class ProgressiveScan extends Scan {
     if (eobrun > 0 && k <= se) {
       // Inside an end-of-band run only the nonzero coefficients take a correction bit: visit
       // those of [k, se], in zig-zag order, from the block's mask.
-      long left = nonzero[base >> 6] & (-1L << k) & (-1L >>> (63 - se));
-      while (left != 0) {
-        int i = base + JpegDecoder.NATURAL[Long.numberOfTrailingZeros(left)];
-        left &= left - 1;
-        if (bits == 0) {
-          in.buf = buf;
-          in.bits = bits;
-          in.fill();
-          buf = in.buf;
-          bits = in.bits;
-        }
-        short c = coef[i];
-        if (buf < 0 && (c & p1) == 0) {
-          coef[i] = (short) (c + (c >= 0 ? p1 : m1));
-        }
-        buf <<= 1;
-        bits--;
-      }
+      in.buf = buf;
+      in.bits = bits;
+      refine(in, coef, base, nonzero[base >> 6] & (-1L << k) & (-1L >>> (63 - se)), p1, m1);
+      buf = in.buf;
+      bits = in.bits;
     }
     if (eobrun > 0) {
       eobrun--;
+    }
+    in.buf = buf;
+    in.bits = bits;
+  }
+
+  /**
+   * Reads one correction bit for each nonzero coefficient marked in {@code marked}, in zig-zag
+   * order: a 1 grows the magnitude by {@code p1} unless that bit is already set.
+   */
+  private static void refine(BitReader in, short[] coef, int base, long marked, int p1, int m1) {
+    long buf = in.buf;
+    int bits = in.bits;
+    for (long left = marked; left != 0; left &= left - 1) {
+      if (bits == 0) {
+        in.buf = buf;
+        in.bits = bits;
+        in.fill();
+        buf = in.buf;
+        bits = in.bits;
+      }
+      int i = base + JpegDecoder.NATURAL[Long.numberOfTrailingZeros(left)];
+      short c = coef[i];
+      if (buf < 0 && (c & p1) == 0) {
+        coef[i] = (short) (c + (c >= 0 ? p1 : m1));
+      }
+      buf <<= 1;
+      bits--;
     }
     in.buf = buf;
     in.bits = bits;
