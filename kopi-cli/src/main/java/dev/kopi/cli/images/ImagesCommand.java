@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -113,6 +114,8 @@ public final class ImagesCommand implements Callable<Integer> {
   @Option(
       names = "--reducing-gap",
       paramLabel = "X",
+      // Its field holds a sentinel for "depends on the filter", which the description explains.
+      showDefaultValue = Help.Visibility.NEVER,
       description =
           "A JPEG decoded at reduced size stays at least X times the output size before"
               + " resampling; larger is closer to --exact, slower (default: 1.0, 1.5 for --filter"

@@ -100,6 +100,17 @@ class ImagesCommandTest {
   }
 
   @Test
+  void helpShowsDefaultsButNotTheReducingGapSentinel() {
+    assertThat(kopi("images", "--help")).isZero();
+    String usage = cli.out();
+    assertThat(usage).contains("Default: 64x64").contains("Default: bicubic");
+    // The field's 0 means "depends on the filter", which the option's own text explains.
+    int from = usage.lastIndexOf("--reducing-gap"); // the option list, after the synopsis
+    int to = usage.lastIndexOf("--workers");
+    assertThat(usage.substring(from, to)).contains("default: 1.0").doesNotContain("Default:");
+  }
+
+  @Test
   void badOptionsAreUsageErrorsNamingTheRuleAndValue() {
     String src = corpus.toString();
     String o = dir.resolve("x.npy").toString();
