@@ -77,6 +77,21 @@ final class SequentialScan extends Scan {
         }
         blk[JpegDecoder.NATURAL[k]] = fa >> 16;
         last = k++;
+        // A second coefficient from the same top-up when it too is one lookup: such an entry
+        // takes at most FAST_BITS of the >= 32 bits there were.
+        fa = fastAc[(int) (buf >>> (64 - Huffman.FAST_BITS))];
+        if (fa != 0 && k < 64) {
+          len = fa & 0xFF;
+          buf <<= len;
+          bits -= len;
+          k += (fa >>> 8) & 0xFF;
+          if (k > 63) {
+            in.store(buf, bits, pos);
+            throw runPastEnd();
+          }
+          blk[JpegDecoder.NATURAL[k]] = fa >> 16;
+          last = k++;
+        }
         continue;
       }
       int rs;
