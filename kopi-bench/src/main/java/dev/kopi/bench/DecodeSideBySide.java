@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * prints ms per file for each, each round's ratio, and the medians over the rounds after the first
  * two (warm-up).
  *
- * <p>Run (from the repository root; arguments: a file listing images one per line, {@code full} or
+ * <p>Run (from the repository root; arguments: a file listing images one per line, {@code full},
+ * {@code 1/2}, {@code 1/4} or {@code 1/8} (a JPEG at that scale, other formats at full size) or
  * {@code reduced} (the job's box reduction towards 64x64), rounds, jar A, jar B); for kopi's PNG
  * decoder before and after its own inflater:
  *
@@ -34,13 +36,13 @@ import org.jspecify.annotations.Nullable;
  * ./build -q -pl kopi-bench -am package -DskipTests
  * ls bench/out/corpus-2000/*.png &gt; /tmp/png.txt
  * /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -XX:+UseSerialGC -Xmx2g \
- *     -cp kopi-bench/target/benchmarks.jar dev.kopi.bench.PngDecodeSideBySide /tmp/png.txt full 12 \
+ *     -cp kopi-bench/target/benchmarks.jar dev.kopi.bench.DecodeSideBySide /tmp/png.txt full 12 \
  *     /tmp/kopi-before/kopi-image/target/kopi-image-0.1.0-SNAPSHOT.jar \
  *     kopi-image/target/kopi-image-0.1.0-SNAPSHOT.jar
  * </pre>
  */
-public final class PngDecodeSideBySide {
-  private PngDecodeSideBySide() {}
+public final class DecodeSideBySide {
+  private DecodeSideBySide() {}
 
   /** One build's decoder: {@code ImageDecoder.decode(bytes, false, reduction)} by reflection. */
   private record Build(String name, Object decoder, Object reduction, Method decode) {
@@ -60,7 +62,8 @@ public final class PngDecodeSideBySide {
   public static void main(String[] args) throws Exception {
     if (args.length != 5) {
       throw new IllegalArgumentException(
-          "arguments: LIST full|reduced ROUNDS JAR_A JAR_B, but there were " + args.length);
+          "arguments: LIST full|1/2|1/4|1/8|reduced ROUNDS JAR_A JAR_B, but there were "
+              + args.length);
     }
     List<byte[]> files = new ArrayList<>();
     for (String line : Files.readAllLines(Path.of(args[0]))) {
@@ -68,9 +71,20 @@ public final class PngDecodeSideBySide {
         files.add(Files.readAllBytes(Path.of(line.strip())));
       }
     }
-    boolean full = args[1].equals("full");
+    // 1 for full size, 2, 4 or 8 for a JPEG scale, 0 for the job's reduction towards 64x64.
+    int scale =
+        switch (args[1]) {
+          case "full" -> 1;
+          case "1/2" -> 2;
+          case "1/4" -> 4;
+          case "1/8" -> 8;
+          case "reduced" -> 0;
+          default ->
+              throw new IllegalArgumentException(
+                  "full, 1/2, 1/4, 1/8 or reduced required but it was " + args[1]);
+        };
     int rounds = Integer.parseInt(args[2]);
-    Build[] builds = {load("A", Path.of(args[3]), full), load("B", Path.of(args[4]), full)};
+    Build[] builds = {load("A", Path.of(args[3]), scale), load("B", Path.of(args[4]), scale)};
     int decoded = 0;
     for (byte[] f : files) {
       Object a = builds[0].decode(f);
@@ -122,7 +136,7 @@ public final class PngDecodeSideBySide {
     }
   }
 
-  private static Build load(String name, Path jar, boolean full) throws Exception {
+  private static Build load(String name, Path jar, int scale) throws Exception {
     ClassLoader loader = new ImageClassesFirst(jar.toUri().toURL());
     Class<?> decoderClass = loader.loadClass("dev.kopi.image.decode.ImageDecoder");
     Class<?> reductionClass = loader.loadClass("dev.kopi.image.decode.ImageDecoder$Reduction");
@@ -131,7 +145,7 @@ public final class PngDecodeSideBySide {
             .getConstructor(long.class, boolean.class)
             .newInstance(decoderClass.getField("DEFAULT_MAX_PIXELS").get(null), true);
     Object reduction =
-        full
+        scale == 1
             ? reductionClass.getField("NONE").get(null)
             : Proxy.newProxyInstance(
                 loader,
@@ -140,12 +154,24 @@ public final class PngDecodeSideBySide {
                     switch (method.getName()) {
                       case "hashCode" -> System.identityHashCode(proxy);
                       case "equals" -> a != null && proxy == a[0];
-                      case "toString" -> "box reduction towards 64x64";
-                      // maxFactor and maxBoxFactor: as the job at 64x64 (FBench's choice)
-                      default -> Math.max(1, Math.min((int) a[0] / 64, (int) a[1] / 64));
+                      case "toString" -> scale == 0 ? "towards 64x64" : "1/" + scale;
+                      // A fixed JPEG scale, and no box reduction of the other formats.
+                      case "maxFactor" -> scale > 0 ? scale : towards64(a);
+                      case "maxBoxFactor" -> scale > 0 ? 1 : towards64(a);
+                      default -> throw new UnsupportedOperationException(method.getName());
                     });
     Method decode = decoderClass.getMethod("decode", byte[].class, boolean.class, reductionClass);
     return new Build(name, decoder, reduction, decode);
+  }
+
+  /** The job's reduction at 64x64 (maxFactor and maxBoxFactor) for a width and a height. */
+  private static int towards64(@Nullable Object[] size) {
+    if (size == null) {
+      throw new IllegalArgumentException("a width and a height required");
+    }
+    int width = (Integer) Objects.requireNonNull(size[0]);
+    int height = (Integer) Objects.requireNonNull(size[1]);
+    return Math.max(1, Math.min(width / 64, height / 64));
   }
 
   private static byte[] pixels(Object decoded) throws ReflectiveOperationException {
@@ -162,7 +188,7 @@ public final class PngDecodeSideBySide {
   /** Loads {@code dev.kopi.image} classes from its jar first, everything else as usual. */
   private static final class ImageClassesFirst extends URLClassLoader {
     ImageClassesFirst(URL jar) {
-      super(new URL[] {jar}, PngDecodeSideBySide.class.getClassLoader());
+      super(new URL[] {jar}, DecodeSideBySide.class.getClassLoader());
     }
 
     @Override
