@@ -326,11 +326,12 @@ public final class ImagesCommand implements Callable<Integer> {
     double wall = s.wallNanos() / 1e9;
     out.printf(
         Locale.ROOT,
-        "%.1f images/s: wall %.2f s, CPU %s, %d workers (%.0f%% busy)%n",
+        "%.1f images/s: wall %.2f s, CPU %s, %d worker%s (%.0f%% busy)%n",
         s.itemsPerSecond(),
         wall,
         s.cpuNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", s.cpuNanos() / 1e9),
         o.workers(),
+        o.workers() == 1 ? "" : "s",
         s.efficiency() * 100);
     ImageJobReport.Breakdown b = r.breakdown();
     double total = b.readNanos() + b.decodeNanos() + b.resizeNanos() + b.writeNanos();

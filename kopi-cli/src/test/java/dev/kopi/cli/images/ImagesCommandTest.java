@@ -39,12 +39,15 @@ class ImagesCommandTest {
             "--size",
             "16x12",
             "--no-progress",
+            "--workers",
+            "1",
             "--summary-json",
             json.toString());
     assertThat(code).as(cli.err()).isZero();
     assertThat(cli.out())
         .contains("25 images -> " + npy.toAbsolutePath())
         .containsPattern("ok\\s+\\d+")
+        .containsPattern("images/s: wall [0-9.]+ s, CPU [0-9.]+ s, 1 worker \\(")
         .contains("time by stage: read")
         .containsPattern(
             "decoded by: kopi-bmp \\d+ kopi-gif \\d+ kopi-jpeg \\d+ kopi-png \\d+ kopi-tiff \\d+")
