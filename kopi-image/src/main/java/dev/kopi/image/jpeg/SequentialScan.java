@@ -78,7 +78,8 @@ final class SequentialScan extends Scan {
         blk[JpegDecoder.NATURAL[k]] = fa >> 16;
         last = k++;
         // A second coefficient from the same top-up when it too is one lookup: such an entry
-        // takes at most FAST_BITS of the >= 32 bits there were.
+        // takes at most FAST_BITS of the >= 32 bits there were. Written out twice on purpose: as
+        // a do-while of two passes it ran 10 % slower at 1/4.
         fa = fastAc[(int) (buf >>> (64 - Huffman.FAST_BITS))];
         if (fa != 0 && k < 64) {
           len = fa & 0xFF;
