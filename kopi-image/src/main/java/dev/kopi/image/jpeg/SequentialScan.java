@@ -133,7 +133,7 @@ final class SequentialScan extends Scan {
     in.store(buf, bits, pos);
     if (last == 0) {
       // No AC coefficient: every IDCT size reduces to the DC value, (dc * q + 4) >> 3, repeated
-      // (exactly what the transforms' own all-zero shortcuts compute).
+      // (exactly what the transforms compute for such a block).
       byte v = Idct.clamp((c.pred * q[0] + 4) >> 3);
       for (int y = 0, o = offset; y < ss; y++, o += c.stride) {
         Arrays.fill(c.plane, o, o + ss, v);
