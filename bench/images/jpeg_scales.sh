@@ -4,8 +4,9 @@
 #
 #   bench/images/jpeg_scales.sh [N_IMAGES] [ROUNDS]      defaults: 2000 8
 #
-# Uses the corpus bench/images/run.sh makes (bench/out/corpus-N, generated if missing), splits its
-# .jpg files by Pillow's "progressive" flag, and runs on one thread, one tool after the other:
+# Uses the corpus bench/images/run.sh uses (bench/out/corpus-N, made by corpus.sh if missing),
+# splits its .jpg files by Pillow's "progressive" flag, and runs on one thread, one tool after
+# the other:
 #   kopi   dev.kopi.bench.JpegScales (kopi-bench): ImageDecoder.decode at 1/8, 1/4, 1/2, 1/1
 #   turbo  turbo_scales.py: Image.draft("RGB", (w/S, h/S)), convert("RGB"), load()
 # each reporting the best of ROUNDS rounds of CPU time per file (the machine is shared; the best
@@ -17,17 +18,15 @@ root="$(cd "$here/../.." && pwd)"
 n="${1:-2000}"
 rounds="${2:-8}"
 out="$root/bench/out"
-corpus="$out/corpus-$n"
 py=/usr/bin/python3
 if ! "$py" -c 'import PIL' 2>/dev/null; then
   echo "bench: $py needs Pillow (apt-get install python3-pil)" >&2
   exit 1
 fi
-"$root/kopi" --version > /dev/null
-if [ ! -d "$corpus" ]; then
-  "$root/kopi" sample -o "$corpus" --n "$n" --seed 1 > /dev/null
-fi
-"$root/build" -q -o -pl kopi-bench -am package -DskipTests -Dkopi.fuzz.skip > /dev/null
+# shellcheck source=bench/images/corpus.sh
+. "$here/corpus.sh"
+corpus="$(bench_corpus "$root" "$n")"
+"$root/build" -q -pl kopi-bench -am package -DskipTests -Dkopi.fuzz.skip > /dev/null
 "$py" - "$corpus" "$out/jpeg-sequential.txt" "$out/jpeg-progressive.txt" <<'EOF'
 import sys
 from pathlib import Path
@@ -43,7 +42,7 @@ Path(sys.argv[2]).write_text("".join(s + "\n" for s in seq))
 Path(sys.argv[3]).write_text("".join(s + "\n" for s in prog))
 print(f"{len(seq)} sequential, {len(prog)} progressive JPEGs in {sys.argv[1]}")
 EOF
-# shellcheck source=../../bin/jdk.sh
+# shellcheck source=bin/jdk.sh
 . "$root/bin/jdk.sh"
 java="$(kopi_find_jdk)/bin/java"
 for kind in sequential progressive; do

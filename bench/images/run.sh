@@ -28,9 +28,9 @@ n="${1:-2000}"
 size="${2:-64x64}"
 workers="${3:-$(nproc)}"
 out="$root/bench/out"
-corpus="$out/corpus-$n"
 py=/usr/bin/python3
-mkdir -p "$out"
+# shellcheck source=bench/images/corpus.sh
+. "$here/corpus.sh"
 
 if [ ! -x /usr/bin/time ]; then
   echo "bench: /usr/bin/time is needed (apt-get install time)" >&2
@@ -40,11 +40,7 @@ if ! "$py" -c 'import numpy, PIL' 2>/dev/null; then
   echo "bench: $py needs numpy and Pillow (apt-get install python3-numpy python3-pil)" >&2
   exit 1
 fi
-# Build the CLI jar now if the sources changed, so that no build is timed below.
-"$root/kopi" --version > /dev/null
-if [ ! -d "$corpus" ]; then
-  "$root/kopi" sample -o "$corpus" --n "$n" --seed 1 >/dev/null
-fi
+corpus="$(bench_corpus "$root" "$n")"
 # Warm the page cache so every contender reads from memory.
 cat "$corpus"/* > /dev/null
 
