@@ -321,6 +321,45 @@ final class Idct {
   }
 
   /**
+   * {@link #idct4} for a block whose non-zero coefficients all lie in the top-left 4x4 (zig-zag
+   * positions 0 to {@link #LOW_LAST}), as {@link #idct8Low} is for the 8x8 transform: the same
+   * integer arithmetic with the terms of the zero coefficients left out, so the output is
+   * identical, from four columns instead of seven and about a third of the multiplications.
+   */
+  static void idct4Low(int[] c, int[] q, int[] ws, byte[] out, int offset, int stride) {
+    for (int col = 0; col < 4; col++) {
+      int tmp0 = (c[col] * q[col]) << (CONST_BITS + 1);
+      int tmp2 = c[16 + col] * q[16 + col] * FIX_1_847759065;
+      int tmp10 = tmp0 + tmp2;
+      int tmp12 = tmp0 - tmp2;
+      int z3 = c[24 + col] * q[24 + col];
+      int z4 = c[8 + col] * q[8 + col];
+      tmp0 = z3 * -FIX_2_172734803 + z4 * FIX_1_061594337;
+      tmp2 = z3 * FIX_0_899976223 + z4 * FIX_2_562915447;
+      int n = CONST_BITS - PASS1_BITS + 1;
+      ws[col] = descale(tmp10 + tmp2, n);
+      ws[24 + col] = descale(tmp10 - tmp2, n);
+      ws[8 + col] = descale(tmp12 + tmp0, n);
+      ws[16 + col] = descale(tmp12 - tmp0, n);
+    }
+    for (int r = 0, o = offset; r < 32; r += 8, o += stride) {
+      int tmp0 = ws[r] << (CONST_BITS + 1);
+      int tmp2 = ws[r + 2] * FIX_1_847759065;
+      int tmp10 = tmp0 + tmp2;
+      int tmp12 = tmp0 - tmp2;
+      int z3 = ws[r + 3];
+      int z4 = ws[r + 1];
+      tmp0 = z3 * -FIX_2_172734803 + z4 * FIX_1_061594337;
+      tmp2 = z3 * FIX_0_899976223 + z4 * FIX_2_562915447;
+      int n = CONST_BITS + PASS1_BITS + 3 + 1;
+      out[o] = clamp(descale(tmp10 + tmp2, n));
+      out[o + 3] = clamp(descale(tmp10 - tmp2, n));
+      out[o + 1] = clamp(descale(tmp12 + tmp0, n));
+      out[o + 2] = clamp(descale(tmp12 - tmp0, n));
+    }
+  }
+
+  /**
    * The 2x2 transform, without shortcuts for all-zero columns and rows (see the class comment):
    * with a zero odd part the general formulas give the shortcuts' values, {@code (dc << 15 + 2^12)
    * >> 13 = dc << 2} and {@code (w << 15 + 2^19) >> 20 = (w + 16) >> 5}.

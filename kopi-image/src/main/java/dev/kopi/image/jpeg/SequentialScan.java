@@ -140,8 +140,12 @@ final class SequentialScan extends Scan {
       }
       return;
     }
-    if (ss == 8 && last <= Idct.LOW_LAST) {
-      Idct.idct8Low(blk, q, workspace, c.plane, offset, c.stride);
+    if (last <= Idct.LOW_LAST && ss >= 4) {
+      if (ss == 8) {
+        Idct.idct8Low(blk, q, workspace, c.plane, offset, c.stride);
+      } else {
+        Idct.idct4Low(blk, q, workspace, c.plane, offset, c.stride);
+      }
     } else {
       Idct.idct(ss, blk, q, workspace, c.plane, offset, c.stride);
     }
