@@ -82,30 +82,21 @@ final class ColorOut {
 
   /**
    * YCbCr to RGB, a row at a time: the three components' samples are widened into int rows, then
-   * {@link #yccRow} converts them. In the common 4:2:0 case the chroma rows come straight from the
-   * triangle filter's column sums ({@link Upsampler#sums}, then {@link #triangle}), so that the
-   * upsampled chroma is never stored as bytes.
+   * {@link #yccRow} converts them. In the common 4:2:0 case the chroma comes straight from the
+   * triangle filter's column sums ({@link Upsampler#sums}), and the row is converted as two halves,
+   * its even and its odd pixels: the filter gives even and odd output columns different weights, so
+   * each half's chroma is a plain loop (which C2 vectorises) where the whole row's would alternate;
+   * the halves are interleaved again by the stores, which are per pixel anyway.
    */
   private static void ycc(Component[] components, Upsampler[] up, byte[] out, int w, int h) {
+    if (Upsampler.fusable(up, w)) {
+      yccH2V2(components, up, out, w, h);
+      return;
+    }
     int[] ys = new int[w];
     int[] cbs = new int[w];
     int[] crs = new int[w];
     int[] rgb = new int[w];
-    if (Upsampler.fusable(up, w)) {
-      Component luma = components[0];
-      int[] cbSums = new int[components[1].width + 2];
-      int[] crSums = new int[components[2].width + 2];
-      for (int y = 0, o = 0; y < h; y++, o += 3 * w) {
-        up[1].sums(y, cbSums);
-        up[2].sums(y, crSums);
-        triangle(cbSums, cbs, w);
-        triangle(crSums, crs, w);
-        widen(luma.plane, y * luma.stride, ys, w);
-        yccRow(ys, cbs, crs, rgb, w);
-        store(rgb, out, o, w);
-      }
-      return;
-    }
     for (int y = 0, o = 0; y < h; y++, o += 3 * w) {
       widen(up[0].row(y), up[0].rowOffset, ys, w);
       widen(up[1].row(y), up[1].rowOffset, cbs, w);
@@ -115,28 +106,62 @@ final class ColorOut {
     }
   }
 
+  private static void yccH2V2(Component[] components, Upsampler[] up, byte[] out, int w, int h) {
+    Component luma = components[0];
+    int evens = (w + 1) >> 1;
+    int odds = w >> 1;
+    int[] cbSums = new int[components[1].width + 2];
+    int[] crSums = new int[components[2].width + 2];
+    int[] yEven = new int[evens];
+    int[] yOdd = new int[odds];
+    int[] cbEven = new int[evens];
+    int[] cbOdd = new int[odds];
+    int[] crEven = new int[evens];
+    int[] crOdd = new int[odds];
+    int[] rgbEven = new int[evens];
+    int[] rgbOdd = new int[odds];
+    for (int y = 0, o = 0; y < h; y++, o += 3 * w) {
+      up[1].sums(y, cbSums);
+      up[2].sums(y, crSums);
+      triangle(cbSums, cbEven, cbOdd, w);
+      triangle(crSums, crEven, crOdd, w);
+      split(luma.plane, y * luma.stride, yEven, yOdd, w);
+      yccRow(yEven, cbEven, crEven, rgbEven, evens);
+      yccRow(yOdd, cbOdd, crOdd, rgbOdd, odds);
+      storePairs(rgbEven, rgbOdd, out, o, w);
+    }
+  }
+
   private static void widen(byte[] src, int off, int[] dst, int w) {
     for (int x = 0; x < w; x++) {
       dst[x] = src[off + x] & 0xFF;
     }
   }
 
+  /** Widens the even and the odd samples of a row of {@code w} into two int rows. */
+  private static void split(byte[] src, int off, int[] even, int[] odd, int w) {
+    for (int i = 0, n = w >> 1; i < n; i++) {
+      even[i] = src[off + 2 * i] & 0xFF;
+      odd[i] = src[off + 2 * i + 1] & 0xFF;
+    }
+    if ((w & 1) != 0) {
+      even[w >> 1] = src[off + w - 1] & 0xFF;
+    }
+  }
+
   /**
    * The horizontal step of libjpeg-turbo's 2x2 triangle filter ({@link Upsampler#h2v2}) from the
-   * column sums {@link Upsampler#sums} gives: even output columns lean left, odd ones right. The
+   * column sums {@link Upsampler#sums} gives, for the even and the odd output columns of a row of
+   * {@code w}: column {@code 2i} leans left, {@code 2i + 1} right, with libjpeg's two biases. The
    * sums are padded with a copy of the edge sum at both ends, which is what the filter's edge cases
    * compute.
    */
-  private static void triangle(int[] sums, int[] out, int w) {
-    int pairs = w >> 1;
-    for (int i = 1, x = 0; i <= pairs; i++, x += 2) {
-      int s3 = sums[i] * 3;
-      out[x] = (s3 + sums[i - 1] + 8) >> 4;
-      out[x + 1] = (s3 + sums[i + 1] + 7) >> 4;
+  private static void triangle(int[] sums, int[] even, int[] odd, int w) {
+    for (int i = 0, n = (w + 1) >> 1; i < n; i++) {
+      even[i] = (3 * sums[i + 1] + sums[i] + 8) >> 4;
     }
-    if ((w & 1) != 0) {
-      int i = pairs + 1;
-      out[w - 1] = (sums[i] * 3 + sums[i - 1] + 8) >> 4;
+    for (int i = 0, n = w >> 1; i < n; i++) {
+      odd[i] = (3 * sums[i + 1] + sums[i + 2] + 7) >> 4;
     }
   }
 
@@ -175,10 +200,29 @@ final class ColorOut {
     for (int x = 0; x < w - 1; x++, o += 3) {
       INTS.set(out, o, rgb[x]);
     }
-    int last = rgb[w - 1];
-    out[o] = (byte) last;
-    out[o + 1] = (byte) (last >> 8);
-    out[o + 2] = (byte) (last >> 16);
+    put3(out, o, rgb[w - 1]);
+  }
+
+  /** {@link #store} for a row held as its even and its odd pixels. */
+  private static void storePairs(int[] even, int[] odd, byte[] out, int o, int w) {
+    int i = 0;
+    // Both stores of a pair spill into a pixel that follows while 2i + 2 < w.
+    for (; 2 * i + 2 < w; i++, o += 6) {
+      INTS.set(out, o, even[i]);
+      INTS.set(out, o + 3, odd[i]);
+    }
+    if (2 * i + 1 < w) {
+      INTS.set(out, o, even[i]);
+      put3(out, o + 3, odd[i]);
+    } else {
+      put3(out, o, even[i]);
+    }
+  }
+
+  private static void put3(byte[] out, int o, int rgb) {
+    out[o] = (byte) rgb;
+    out[o + 1] = (byte) (rgb >> 8);
+    out[o + 2] = (byte) (rgb >> 16);
   }
 
   private static void rgb(byte[][] rows, int[] offs, byte[] out, int o, int w) {
