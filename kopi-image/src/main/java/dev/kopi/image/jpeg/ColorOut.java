@@ -279,6 +279,8 @@ final class ColorOut {
     private final boolean fancyV;
     private final byte[] buf;
     private final int[] colSums;
+    private final int[][] wide;
+    private final int[] wideRow = {-1, -1, -1};
     int rowOffset;
 
     Upsampler(Component c, int outW, int hMax, int vMax, int minScaled) {
@@ -291,6 +293,7 @@ final class ColorOut {
       this.fancyH = h2 && (rv == 1 || fancyV);
       this.buf = new byte[Math.max(outW, c.width * rh) + 2];
       this.colSums = new int[c.width];
+      this.wide = new int[fancyH && fancyV ? 3 : 0][c.width + 2];
     }
 
     /**
@@ -313,21 +316,41 @@ final class ColorOut {
     /**
      * The vertical step of the 2x2 triangle filter for output row {@code y}: {@code 3 * near + far}
      * per input column, into {@code sums[1 .. width]}, with {@code sums[0]} and {@code sums[width +
-     * 1]} repeating the edge values.
+     * 1]} repeating the edge values. Each input row is widened to ints once ({@link #widened}), for
+     * the two or three output rows that use it, so that this is a loop of int arithmetic that C2
+     * vectorises.
      */
     void sums(int y, int[] sums) {
       int inRow = Math.min(y / rv, c.height - 1);
       boolean upper = (y & 1) == 0;
       int other = Math.max(0, Math.min(c.height - 1, upper ? inRow - 1 : inRow + 1));
-      byte[] p = c.plane;
-      int base = inRow * c.stride;
-      int ob = other * c.stride;
-      int w = c.width;
-      for (int x = 0; x < w; x++) {
-        sums[x + 1] = 3 * (p[base + x] & 0xFF) + (p[ob + x] & 0xFF);
+      int[] near = widened(inRow);
+      int[] far = widened(other);
+      for (int x = 0, n = c.width + 2; x < n; x++) {
+        sums[x] = 3 * near[x] + far[x];
       }
-      sums[0] = sums[1];
-      sums[w + 1] = sums[w];
+    }
+
+    /**
+     * Input row {@code row} as ints at {@code [1 .. width]}, with the edge samples repeated at
+     * {@code [0]} and {@code [width + 1]}. Three rows are kept, by row number modulo 3: output rows
+     * go down the image and each reads an input row and one of its neighbours.
+     */
+    private int[] widened(int row) {
+      int slot = row % 3;
+      int[] w = wide[slot];
+      if (wideRow[slot] != row) {
+        wideRow[slot] = row;
+        byte[] p = c.plane;
+        int base = row * c.stride;
+        int n = c.width;
+        for (int x = 0; x < n; x++) {
+          w[x + 1] = p[base + x] & 0xFF;
+        }
+        w[0] = w[1];
+        w[n + 1] = w[n];
+      }
+      return w;
     }
 
     /** The output row {@code y}: a reference into the plane or into a scratch row. */
