@@ -6,9 +6,8 @@
 # Generates (once) a `kopi sample` corpus in bench/out/corpus-N, then runs, one after another, in
 # each of ROUNDS rounds (the same order every round, so that a noisy spell of a shared machine hits
 # every contender alike), each measured as a whole process with /usr/bin/time (wall time and peak
-# RSS), each writing one
-# (N, H, W, 3) uint8 array in input order (failed items as zero rows) and an index of which rows
-# decoded:
+# RSS), each writing one (N, H, W, 3) uint8 array in input order (failed items as zero rows) and
+# an index of which rows decoded:
 #   kopi        ./kopi images (default: JPEG shrink-on-load in kopi's decoder, bicubic)
 #   kopi-exact  ./kopi images --exact (every image decoded at full size: Pillow's exact pixels)
 #   classic     Pillow open/convert/resize in a ProcessPoolExecutor over batches of 1,000
@@ -31,6 +30,12 @@ n="${1:-2000}"
 size="${2:-64x64}"
 workers="${3:-$(nproc)}"
 rounds="${4:-1}"
+case "$rounds" in
+  '' | *[!0-9]* | 0)
+    echo "bench: ROUNDS must be a whole number >= 1, but it was '$rounds'" >&2
+    exit 2
+    ;;
+esac
 out="$root/bench/out"
 py=/usr/bin/python3
 # shellcheck source=bench/images/corpus.sh
@@ -63,7 +68,11 @@ measure() { # name, command...
 
 kopi=("$root/kopi" images "$corpus" --size "$size" --workers "$workers" --no-progress)
 has_cv=0
-if "$py" -c 'import cv2' 2>/dev/null; then has_cv=1; else echo "bench: (opencv skipped: apt-get install python3-opencv)" >&2; fi
+if "$py" -c 'import cv2' 2>/dev/null; then
+  has_cv=1
+else
+  echo "bench: (opencv skipped: apt-get install python3-opencv)" >&2
+fi
 has_vips=0
 if "$py" -c 'import gi; gi.require_version("Vips", "8.0"); from gi.repository import Vips' 2>/dev/null; then
   has_vips=1
