@@ -4,9 +4,9 @@ package dev.kopi.image.resize;
  * Per-thread reusable working memory for {@link Resampler}, so that resizing a stream of images on
  * a pool thread does not allocate an intermediate image per call.
  *
- * <p>Bounded by construction: each of the four buffers is kept only while it holds at most {@link
+ * <p>Bounded by construction: each of the six buffers is kept only while it holds at most {@link
  * #RETAINED_BYTES_LIMIT} bytes; a call that needs more gets a fresh array that is dropped when the
- * call ends. A thread therefore retains at most {@code 4 * RETAINED_BYTES_LIMIT} bytes. Virtual
+ * call ends. A thread therefore retains at most {@code 6 * RETAINED_BYTES_LIMIT} bytes. Virtual
  * threads each get their own (usually short-lived) instance, which costs no more than allocating.
  *
  * <p>Confined to its thread; a buffer's contents are meaningful only within one {@link Resampler}
@@ -21,7 +21,9 @@ final class Scratch {
   private byte[] intermediate = new byte[0];
   private byte[] premultiplied = new byte[0];
   private byte[] output = new byte[0];
-  private int[] accumulator = new int[0];
+  private long[] accumulator = new long[0];
+  private int[] ring = new int[0];
+  private int[] ringRows = new int[0];
 
   private Scratch() {}
 
@@ -66,13 +68,37 @@ final class Scratch {
   }
 
   /** Holds one output row's running sums in the vertical pass. */
-  int[] accumulator(int length) {
+  long[] accumulator(int length) {
     if (accumulator.length >= length) {
       return accumulator;
     }
+    long[] a = new long[length];
+    if (length <= RETAINED_BYTES_LIMIT / Long.BYTES) {
+      accumulator = a;
+    }
+    return a;
+  }
+
+  /** Holds the vertical pass's source rows widened to ints. */
+  int[] ring(int length) {
+    if (ring.length >= length) {
+      return ring;
+    }
     int[] a = new int[length];
     if (length <= RETAINED_BYTES_LIMIT / Integer.BYTES) {
-      accumulator = a;
+      ring = a;
+    }
+    return a;
+  }
+
+  /** Holds which source row each of the ring's slots holds. */
+  int[] ringRows(int length) {
+    if (ringRows.length >= length) {
+      return ringRows;
+    }
+    int[] a = new int[length];
+    if (length <= RETAINED_BYTES_LIMIT / Integer.BYTES) {
+      ringRows = a;
     }
     return a;
   }

@@ -81,6 +81,41 @@ class ResamplerTest {
     assertThat(out).isEqualTo(fill(7, 9, 4, expected));
   }
 
+  /**
+   * Resampling along y treats every column alone, so a wide image resized in height equals its
+   * columns resized one by one. 20,000 rows to 10 is a filter window of thousands of rows, so the
+   * wide image's pass goes in column strips (its ring of widened rows would otherwise exceed its
+   * bound) while a single column's does not: the strips must not change a byte.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Filter.class,
+      names = {"BICUBIC", "LANCZOS"})
+  void aTallDownscaleInColumnStripsEqualsEachColumnAlone(Filter filter) {
+    int w = 100;
+    int h = 20_000;
+    int outH = 10;
+    // Bicubic's window spans 4 * (h / outH) rows: that times a row's 300 bytes is beyond the ring.
+    assertThat(4L * (h / outH) * w * 3).isGreaterThan(Resampler.RING_INTS);
+    byte[] src = TestImages.noise(w, h, 3, 11);
+
+    byte[] out = Resampler.resize(src, w, h, 3, w, outH, filter);
+
+    byte[] column = new byte[h * 3];
+    for (int x = 0; x < w; x++) {
+      for (int y = 0; y < h; y++) {
+        System.arraycopy(src, (y * w + x) * 3, column, y * 3, 3);
+      }
+      byte[] alone = Resampler.resize(column, 1, h, 3, 1, outH, filter);
+      for (int y = 0; y < outH; y++) {
+        int at = (y * w + x) * 3;
+        assertThat(Arrays.copyOfRange(out, at, at + 3))
+            .as("column %d, row %d", x, y)
+            .isEqualTo(Arrays.copyOfRange(alone, y * 3, y * 3 + 3));
+      }
+    }
+  }
+
   @Test
   void boxFilterHalvesByAveragingPairsRoundingHalfUp() {
     byte[] row = {10, 21, 30, 40, 0, (byte) 255};
