@@ -702,7 +702,7 @@ public final class Resampler {
     int stride = ys.stride;
     int strip = Math.max(1, Math.min(rowBytes, RING_INTS / stride));
     int[] ring = scratch.ring(stride * strip);
-    int[] ringRow = scratch.ringRows(stride);
+    int[] ringRow = new int[stride]; // which source row each slot of the ring holds
     long[] acc = scratch.accumulator(strip);
     for (int x0 = 0; x0 < rowBytes; x0 += strip) {
       int w = Math.min(strip, rowBytes - x0);

@@ -4,9 +4,9 @@ package dev.kopi.image.resize;
  * Per-thread reusable working memory for {@link Resampler}, so that resizing a stream of images on
  * a pool thread does not allocate an intermediate image per call.
  *
- * <p>Bounded by construction: each of the six buffers is kept only while it holds at most {@link
+ * <p>Bounded by construction: each of the five buffers is kept only while it holds at most {@link
  * #RETAINED_BYTES_LIMIT} bytes; a call that needs more gets a fresh array that is dropped when the
- * call ends. A thread therefore retains at most {@code 6 * RETAINED_BYTES_LIMIT} bytes. Virtual
+ * call ends. A thread therefore retains at most {@code 5 * RETAINED_BYTES_LIMIT} bytes. Virtual
  * threads each get their own (usually short-lived) instance, which costs no more than allocating.
  *
  * <p>Confined to its thread; a buffer's contents are meaningful only within one {@link Resampler}
@@ -23,7 +23,6 @@ final class Scratch {
   private byte[] output = new byte[0];
   private long[] accumulator = new long[0];
   private int[] ring = new int[0];
-  private int[] ringRows = new int[0];
 
   private Scratch() {}
 
@@ -87,18 +86,6 @@ final class Scratch {
     int[] a = new int[length];
     if (length <= RETAINED_BYTES_LIMIT / Integer.BYTES) {
       ring = a;
-    }
-    return a;
-  }
-
-  /** Holds which source row each of the ring's slots holds. */
-  int[] ringRows(int length) {
-    if (ringRows.length >= length) {
-      return ringRows;
-    }
-    int[] a = new int[length];
-    if (length <= RETAINED_BYTES_LIMIT / Integer.BYTES) {
-      ringRows = a;
     }
     return a;
   }
