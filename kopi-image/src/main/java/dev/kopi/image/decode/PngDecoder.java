@@ -180,6 +180,10 @@ final class PngDecoder {
     byte @Nullable [] red;
     byte @Nullable [] green;
     byte @Nullable [] blue;
+
+    /** The palette's colours packed as {@code r | g << 8 | b << 16}, for one store a pixel. */
+    int @Nullable [] rgb;
+
     // Palette alpha (2^bitDepth entries, padded with 255) when a tRNS chunk came after PLTE.
     byte @Nullable [] alpha;
     // The rounded palette length Image I/O keeps (2, 4, 16 or 256); 0 before PLTE.
@@ -373,6 +377,11 @@ final class PngDecoder {
       red = r;
       green = g;
       blue = bl;
+      int[] packed = new int[max];
+      for (int i = 0; i < max; i++) {
+        packed[i] = (r[i] & 0xFF) | (g[i] & 0xFF) << 8 | (bl[i] & 0xFF) << 16;
+      }
+      rgb = packed;
     }
 
     private void paletteAlpha(byte[] trns) {
@@ -698,6 +707,7 @@ final class PngDecoder {
                 nonNull(h.red),
                 nonNull(h.green),
                 nonNull(h.blue),
+                nonNull(h.rgb),
                 alpha ? h.alpha : null,
                 out,
                 o,
@@ -1067,10 +1077,23 @@ final class PngDecoder {
         byte[] r,
         byte[] g,
         byte[] b,
+        int[] rgb,
         byte @Nullable [] a,
         byte[] out,
         int o,
         int step) {
+      if (bits == 8 && a == null && step == 3 && pw > 0) {
+        // One lookup and one 4-byte store a pixel (see rgba8).
+        int last = pw - 1;
+        for (int i = 0; i < last; i++, o += 3) {
+          RgbRows.INTS.set(out, o, rgb[src[s + i] & 0xFF]);
+        }
+        int v = src[s + last] & 0xFF;
+        out[o] = r[v];
+        out[o + 1] = g[v];
+        out[o + 2] = b[v];
+        return;
+      }
       if (bits == 8) {
         for (int i = 0; i < pw; i++, o += step) {
           int v = src[s + i] & 0xFF;
@@ -1130,6 +1153,20 @@ final class PngDecoder {
     static void rgba8(byte[] src, int s, int pw, boolean alpha, byte[] out, int o, int step) {
       if (alpha && step == 4) {
         System.arraycopy(src, s, out, o, 4 * pw);
+        return;
+      }
+      if (!alpha && step == 3 && pw > 0) {
+        // One 4-byte load and store a pixel instead of three of each: a store's fourth byte is
+        // the next pixel's first, which that pixel's store overwrites, and the row's last pixel is
+        // copied bytewise, so nothing past it is written. Only where the pixels are contiguous
+        // (step 3): an interlace pass's pixels have others between them.
+        int last = pw - 1;
+        for (int i = 0; i < last; i++, o += 3, s += 4) {
+          RgbRows.INTS.set(out, o, (int) RgbRows.INTS.get(src, s));
+        }
+        out[o] = src[s];
+        out[o + 1] = src[s + 1];
+        out[o + 2] = src[s + 2];
         return;
       }
       for (int i = 0; i < pw; i++, o += step, s += 4) {
@@ -1276,6 +1313,13 @@ final class PngDecoder {
   }
 
   private static byte[] nonNull(byte @Nullable [] a) {
+    if (a == null) {
+      throw new IllegalStateException("palette missing");
+    }
+    return a;
+  }
+
+  private static int[] nonNull(int @Nullable [] a) {
     if (a == null) {
       throw new IllegalStateException("palette missing");
     }
