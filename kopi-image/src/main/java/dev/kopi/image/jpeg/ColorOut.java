@@ -3,6 +3,8 @@ package dev.kopi.image.jpeg;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns decoded component planes into interleaved RGB: upsamples each component to the output
@@ -38,10 +40,6 @@ final class ColorOut {
     return (int) (x * (1L << SCALEBITS) + 0.5);
   }
 
-  private static int clamp(int x) {
-    return x < 0 ? 0 : x > 255 ? 255 : x;
-  }
-
   static byte[] render(
       Component[] components, Space space, int outW, int outH, int hMax, int vMax, int minScaled) {
     int n = components.length;
@@ -56,6 +54,8 @@ final class ColorOut {
     }
     byte[][] rows = new byte[n][];
     int[] offs = new int[n];
+    // YCCK's first three components go through the YCbCr conversion into these.
+    int[][] ycc = space == Space.YCCK ? new int[4][outW] : null;
     for (int y = 0, o = 0; y < outH; y++, o += 3 * outW) {
       for (int i = 0; i < n; i++) {
         rows[i] = up[i].row(y);
@@ -64,7 +64,15 @@ final class ColorOut {
       switch (space) {
         case GREY -> grey(rows[0], offs[0], out, o, outW);
         case RGB -> rgb(rows, offs, out, o, outW);
-        case CMYK, YCCK -> cmyk(rows, offs, out, o, outW, space == Space.YCCK);
+        case CMYK -> cmyk(rows, offs, null, out, o, outW);
+        case YCCK -> {
+          int[][] t = Objects.requireNonNull(ycc);
+          for (int i = 0; i < 3; i++) {
+            widen(rows[i], offs[i], t[i], outW);
+          }
+          yccRow(t[0], t[1], t[2], t[3], outW);
+          cmyk(rows, offs, t[3], out, o, outW);
+        }
         case YCBCR -> throw new AssertionError(space);
       }
     }
@@ -186,7 +194,7 @@ final class ColorOut {
     }
   }
 
-  /** {@code clamp} in the form C2 vectorises (its ternary form is not). */
+  /** Clamps to 0..255, in the form C2 vectorises (a ternary one is not). */
   private static int clamp255(int x) {
     return Math.min(255, Math.max(0, x));
   }
@@ -235,28 +243,31 @@ final class ColorOut {
 
   /**
    * CMYK as stored by Adobe applications is inverted; Pillow assumes so for every CMYK JPEG and
-   * then converts with {@code 255 - k' - c' * (255 - k') / 255}. YCCK is first turned back into
-   * stored CMYK the way libjpeg does ({@code 255 - rgb(ycc)}).
+   * then converts with {@code 255 - k' - c' * (255 - k') / 255}. For YCCK, {@code ycck} holds the
+   * row's first three components converted from YCbCr (packed as {@link #yccRow} packs them), which
+   * libjpeg turns back into stored CMYK as {@code 255 - rgb}.
    */
-  private static void cmyk(byte[][] rows, int[] offs, byte[] out, int o, int w, boolean ycck) {
+  private static void cmyk(
+      byte[][] rows, int[] offs, int @Nullable [] ycck, byte[] out, int o, int w) {
     for (int x = 0; x < w; x++, o += 3) {
-      int c = rows[0][offs[0] + x] & 0xFF;
-      int m = rows[1][offs[1] + x] & 0xFF;
-      int ye = rows[2][offs[2] + x] & 0xFF;
-      int k = rows[3][offs[3] + x] & 0xFF;
-      if (ycck) {
-        int y = c;
-        int cb = m - 128;
-        int cr = ye - 128;
-        c = 255 - clamp(y + ((R_CR * cr + ONE_HALF) >> SCALEBITS));
-        m = 255 - clamp(y + ((-G_CB * cb - G_CR * cr + ONE_HALF) >> SCALEBITS));
-        ye = 255 - clamp(y + ((B_CB * cb + ONE_HALF) >> SCALEBITS));
+      int c;
+      int m;
+      int ye;
+      if (ycck == null) {
+        c = rows[0][offs[0] + x] & 0xFF;
+        m = rows[1][offs[1] + x] & 0xFF;
+        ye = rows[2][offs[2] + x] & 0xFF;
+      } else {
+        int rgb = ycck[x];
+        c = 255 - (rgb & 0xFF);
+        m = 255 - ((rgb >> 8) & 0xFF);
+        ye = 255 - ((rgb >> 16) & 0xFF);
       }
       // Pillow's "CMYK;I" raw mode inverts all four; then cmyk2rgb with nk = 255 - k.
-      int nk = k;
-      out[o] = (byte) clamp(nk - mulDiv255(255 - c, nk));
-      out[o + 1] = (byte) clamp(nk - mulDiv255(255 - m, nk));
-      out[o + 2] = (byte) clamp(nk - mulDiv255(255 - ye, nk));
+      int nk = rows[3][offs[3] + x] & 0xFF;
+      out[o] = (byte) clamp255(nk - mulDiv255(255 - c, nk));
+      out[o + 1] = (byte) clamp255(nk - mulDiv255(255 - m, nk));
+      out[o + 2] = (byte) clamp255(nk - mulDiv255(255 - ye, nk));
     }
   }
 
