@@ -10,7 +10,7 @@
 # an index of which rows decoded:
 #   kopi        ./kopi images (default: JPEG shrink-on-load in kopi's decoder, bicubic)
 #   kopi-exact  ./kopi images --exact (every image decoded at full size: Pillow's exact pixels)
-#   classic     Pillow open/convert/resize in a ProcessPoolExecutor over batches of 1,000
+#   classic     Pillow open/convert/resize in a ProcessPoolExecutor (about 8 tasks a worker)
 #   draft       Pillow with draft() shrink-on-load and reducing_gap
 #   opencv      OpenCV IMREAD_REDUCED_* + INTER_AREA        (skipped if python3-opencv is missing)
 #   vips        libvips thumbnail, size=force, sRGB          (skipped if gir1.2-vips-8.0 is missing)
