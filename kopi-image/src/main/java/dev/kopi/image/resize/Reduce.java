@@ -1,5 +1,8 @@
 package dev.kopi.image.resize;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -17,8 +20,9 @@ import java.util.Objects;
  * factor {@code (1, 1)}, which is a plain copy.
  *
  * <p><b>Streaming.</b> {@link Rows} reduces an image whose rows arrive one at a time (a decoder's
- * output) while holding only one output row of sums; {@link #reduce} is that same code run over a
- * whole array, so both give the same bytes.
+ * output) while holding one row of sums (of output samples, and for boxes of four rows or more also
+ * of source samples); {@link #reduce} is that same code run over a whole array, so both give the
+ * same bytes.
  *
  * <p><b>Thread safety.</b> The static methods keep no state and may be called from any number of
  * threads; a {@link Rows} instance belongs to one thread at a time.
@@ -40,6 +44,21 @@ public final class Reduce {
    * 1}); {@code factorX * factorY} must not exceed it.
    */
   public static final int MAX_BOX_AREA = (1 << 24) - 1;
+
+  /**
+   * The shortest box for which grey and RGB rows are summed a column at a time, eight samples per
+   * 64-bit word, rather than box by box. Measured on an 800x600 RGB image (one band of sums per box
+   * row either way): 1.3x as fast at factor 4 and 1.7x at 6, but 0.9x at 2, where turning the word
+   * sums back into boxes every other row costs more than the words save.
+   */
+  static final int MIN_COLUMN_FACTOR = 4;
+
+  /** Rows of byte samples that 16-bit lanes can add up without overflowing: 257 * 255 = 65535. */
+  static final int MAX_LANE_ROWS = 257;
+
+  private static final long EVEN_BYTES = 0x00FF00FF00FF00FFL;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Reduce() {}
 
@@ -93,7 +112,9 @@ public final class Reduce {
 
   /**
    * Reduces an image fed one source row at a time, top to bottom, writing each output row to the
-   * destination as soon as its last source row has been added. Holds one output row of sums.
+   * destination as soon as its last source row has been added. Holds one row of sums: of output
+   * samples, and for grey and RGB boxes at least {@link #MIN_COLUMN_FACTOR} rows tall also of
+   * source samples (about six bytes of sums a source byte).
    *
    * <p>Not thread-safe: one thread feeds an instance (or callers hand it over with a happens-before
    * edge). The destination is complete once all {@code height} rows were added.
@@ -112,6 +133,15 @@ public final class Reduce {
     // Unsigned running sums of the current band of source rows, one per output sample; a box of
     // up to 2^24 - 1 pixels of 255 fits in 32 unsigned bits.
     private final int[] sums;
+    // Column sums (grey and RGB with factorY >= MIN_COLUMN_FACTOR; else empty): each source row
+    // is read eight samples at a time and added into 16-bit lanes, the even samples of each word
+    // into evenLanes and the odd ones into oddLanes; every MAX_LANE_ROWS rows and at the end of
+    // a band the lanes are moved into columns, one int per source sample, which the band's end
+    // then sums box by box into sums.
+    private final long[] evenLanes;
+    private final long[] oddLanes;
+    private final int[] columns;
+    private int laneRows;
     private int rowsAdded;
     private int bandRows;
     private int outRow;
@@ -157,6 +187,11 @@ public final class Reduce {
       this.identity = factorX == 1 && factorY == 1;
       this.premultiply = channels == 4 && !identity;
       this.sums = new int[identity ? 0 : outWidth * channels];
+      boolean byColumns = !identity && !premultiply && factorY >= MIN_COLUMN_FACTOR;
+      int words = byColumns ? (width * channels + 7) >>> 3 : 0;
+      this.evenLanes = new long[words];
+      this.oddLanes = new long[words];
+      this.columns = new int[words * 8];
     }
 
     /**
@@ -176,10 +211,14 @@ public final class Reduce {
         System.arraycopy(row, offset, dst, dstOffset + (rowsAdded - 1) * rowBytes, rowBytes);
         return;
       }
-      switch (channels) {
-        case 1 -> add1(row, offset);
-        case 3 -> add3(row, offset);
-        default -> add4(row, offset);
+      if (evenLanes.length != 0) {
+        addLanes(row, offset, rowBytes);
+      } else {
+        switch (channels) {
+          case 1 -> add1(row, offset);
+          case 3 -> add3(row, offset);
+          default -> add4(row, offset);
+        }
       }
       bandRows++;
       if (bandRows == factorY || rowsAdded == height) {
@@ -190,6 +229,83 @@ public final class Reduce {
     /** Whether all {@code height} rows have been added, so the output is complete. */
     public boolean complete() {
       return rowsAdded == height;
+    }
+
+    private void addLanes(byte[] row, int offset, int rowBytes) {
+      long[] even = evenLanes;
+      long[] odd = oddLanes;
+      int whole = rowBytes >>> 3;
+      for (int i = 0, p = offset; i < whole; i++, p += 8) {
+        long w = (long) LONGS.get(row, p);
+        even[i] += w & EVEN_BYTES;
+        odd[i] += (w >>> 8) & EVEN_BYTES;
+      }
+      if (whole < even.length) {
+        long w = 0;
+        for (int p = offset + rowBytes - 1; p >= offset + (whole << 3); p--) {
+          w = (w << 8) | (row[p] & 0xff);
+        }
+        even[whole] += w & EVEN_BYTES;
+        odd[whole] += (w >>> 8) & EVEN_BYTES;
+      }
+      if (++laneRows == MAX_LANE_ROWS) {
+        flushLanes();
+      }
+    }
+
+    /** Moves the lanes' sums into {@link #columns} and clears the lanes. */
+    private void flushLanes() {
+      long[] even = evenLanes;
+      long[] odd = oddLanes;
+      int[] col = columns;
+      for (int i = 0, c = 0; i < even.length; i++, c += 8) {
+        long e = even[i];
+        long o = odd[i];
+        col[c] += (int) e & 0xFFFF;
+        col[c + 1] += (int) o & 0xFFFF;
+        col[c + 2] += (int) (e >>> 16) & 0xFFFF;
+        col[c + 3] += (int) (o >>> 16) & 0xFFFF;
+        col[c + 4] += (int) (e >>> 32) & 0xFFFF;
+        col[c + 5] += (int) (o >>> 32) & 0xFFFF;
+        col[c + 6] += (int) (e >>> 48);
+        col[c + 7] += (int) (o >>> 48);
+      }
+      Arrays.fill(even, 0);
+      Arrays.fill(odd, 0);
+      laneRows = 0;
+    }
+
+    /** Sums the band's columns box by box into {@link #sums}, and clears the columns. */
+    private void sumColumns() {
+      flushLanes();
+      int[] col = columns;
+      int[] s = sums;
+      if (channels == 1) {
+        for (int ox = 0, x = 0; ox < outWidth; ox++, x += factorX) {
+          int end = Math.min(x + factorX, width);
+          int s0 = 0;
+          for (int p = x; p < end; p++) {
+            s0 += col[p];
+          }
+          s[ox] = s0;
+        }
+      } else {
+        for (int ox = 0, x = 0, o = 0; ox < outWidth; ox++, x += factorX, o += 3) {
+          int end = 3 * Math.min(x + factorX, width);
+          int s0 = 0;
+          int s1 = 0;
+          int s2 = 0;
+          for (int p = 3 * x; p < end; p += 3) {
+            s0 += col[p];
+            s1 += col[p + 1];
+            s2 += col[p + 2];
+          }
+          s[o] = s0;
+          s[o + 1] = s1;
+          s[o + 2] = s2;
+        }
+      }
+      Arrays.fill(col, 0);
     }
 
     private void add1(byte[] row, int offset) {
@@ -249,6 +365,9 @@ public final class Reduce {
 
     /** Turns the sums of the finished band of {@code bandRows} source rows into an output row. */
     private void emit() {
+      if (evenLanes.length != 0) {
+        sumColumns();
+      }
       int c = channels;
       int fullBox = factorX * bandRows;
       long fullMultiplier = multiplier(fullBox);

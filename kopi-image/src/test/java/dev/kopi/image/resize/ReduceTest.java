@@ -33,6 +33,9 @@ class ReduceTest {
   private static final int[][] FACTORS = {
     {2, 2}, {3, 3}, {2, 5}, {8, 8}, {1, 3}, {3, 1}, {4, 4}, {5, 5}, {7, 3}, {16, 16}, {6, 6}
   };
+  // Boxes taller than the 257 rows that 16-bit lanes of column sums can hold, and either side of
+  // that limit, on an 11 x 700 image (11 samples a row are not a whole number of 8-byte words).
+  private static final int[][] TALL_FACTORS = {{1, 300}, {3, 700}, {2, 257}, {5, 258}, {4, 4}};
 
   /** One reduction asked of Pillow, and where its bytes are in Pillow's output. */
   @SuppressWarnings("ArrayRecordComponent")
@@ -63,6 +66,10 @@ class ReduceTest {
             CASES.add(new Case(src, w, h, channels, f[0], f[1], content));
           }
         }
+      }
+      byte[] tall = TestImages.noise(11, 700, channels, seed++);
+      for (int[] f : TALL_FACTORS) {
+        CASES.add(new Case(tall, 11, 700, channels, f[0], f[1], "tall noise"));
       }
     }
     if (ReferencePython.unavailableReason() != null) {
@@ -122,7 +129,7 @@ class ReduceTest {
       }
     }
     assertThat(offset).as("all of Pillow's output consumed").isEqualTo(expectedAll.length);
-    assertThat(compared).isEqualTo(SIZES.length * 2 * FACTORS.length);
+    assertThat(compared).isEqualTo(SIZES.length * 2 * FACTORS.length + TALL_FACTORS.length);
   }
 
   @Test
@@ -135,6 +142,20 @@ class ReduceTest {
     assertThat(Reduce.reduce(grey, 3, 2, 1, 3, 1)).containsExactly(20, 50);
     assertThat(Reduce.reducedSize(3, 2)).isEqualTo(2);
     assertThat(Reduce.reducedSize(7, 8)).isEqualTo(1);
+  }
+
+  @Test
+  void boxesTallerThanTheColumnLanesHoldStillAverageExactly() {
+    // 600 rows of 255 sum to 153,000 a column, past 16 bits: the lanes must be emptied in time.
+    for (int channels : new int[] {1, 3}) {
+      byte[] white = new byte[9 * 600 * channels];
+      Arrays.fill(white, (byte) 255);
+      byte[] reduced = Reduce.reduce(white, 9, 600, channels, 4, 600);
+      assertThat(reduced).hasSize(3 * channels);
+      for (byte b : reduced) {
+        assertThat(b & 0xff).as("%d channel(s)", channels).isEqualTo(255);
+      }
+    }
   }
 
   @Test
