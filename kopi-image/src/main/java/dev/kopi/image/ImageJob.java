@@ -3,11 +3,12 @@ package dev.kopi.image;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 import dev.kopi.core.ErrorPolicy;
-import dev.kopi.core.MapOptions;
 import dev.kopi.core.MapRun;
+import dev.kopi.core.Pipeline;
 import dev.kopi.core.Pool;
 import dev.kopi.core.Result;
 import dev.kopi.core.RunListener;
+import dev.kopi.core.StageOptions;
 import dev.kopi.image.npy.NpyFile;
 import dev.kopi.image.source.SourceItem;
 import dev.kopi.image.source.SourceList;
@@ -49,10 +50,14 @@ import org.jspecify.annotations.Nullable;
  * <h2>How it runs</h2>
  *
  * <p>The inputs are listed twice, lazily: once to count them, fingerprint them and collect labels,
- * once to process them. Workers of a {@link Pool#cpu(int) CPU pool} read, decode and resize items
- * through an ordered {@link Pool#map}; the calling thread writes each finished row into the array
- * at its index and appends it to the journal. Memory is bounded by the map's window and the decoded
- * images in the workers' hands, not by N (the per-row table of statuses, 10 bytes a row, aside).
+ * once to process them, through an ordered two-stage {@link Pipeline}: a few reader threads read
+ * files ahead of the workers, so that waiting for the disk overlaps decoding instead of idling a
+ * core, and workers of a {@link Pool#cpu(int) CPU pool} decode and resize them; the calling thread
+ * writes each finished row into the array at its index and appends it to the journal. Memory is
+ * bounded, not by N: at most {@code workers + 2} files are being read or wait for a worker and
+ * {@code 2 * workers} are with the workers, each read ahead only up to 8 MiB (bigger files are read
+ * by their worker); then the decoded images in the workers' hands, the pipeline's window of 256
+ * finished rows, and the per-row table of statuses (10 bytes a row).
  *
  * <h2>Files</h2>
  *
@@ -66,6 +71,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ImageJob {
   private static final int MAX_IN_FLIGHT = 256;
+
+  /** The pipeline's stage that reads files ahead of the workers. */
+  public static final String READ_STAGE = "read";
+
+  /** The pipeline's stage that decodes and resizes on the workers. */
+  public static final String DECODE_STAGE = "decode";
 
   private ImageJob() {}
 
@@ -145,21 +156,34 @@ public final class ImageJob {
         previousFailures++;
       }
     }
-    MapOptions mapOptions =
-        MapOptions.defaults()
-            .maxInFlight(MAX_IN_FLIGHT)
-            .errorPolicy(ErrorPolicy.skip())
-            .listener(listener);
+    // Reads run one file per task, as many at once as may wait, on platform threads: on virtual
+    // threads (Pool.io) the same run used 0.4 s more CPU per 2,000 files, because a blocking file
+    // read holds its carrier and the scheduler makes up for it with another. Decoding keeps two
+    // items a worker so that none waits for the next hand-over.
+    int readAhead = o.workers() + 2;
+    StageOptions readStage =
+        StageOptions.defaults().maxInFlight(readAhead).chunkSize(1).errorPolicy(ErrorPolicy.skip());
+    StageOptions decodeStage =
+        StageOptions.defaults()
+            .maxInFlight(2 * o.workers())
+            .chunkSize(1)
+            .errorPolicy(ErrorPolicy.skip());
     if (o.decodeTimeout() != null) {
-      mapOptions = mapOptions.itemTimeout(o.decodeTimeout());
+      decodeStage = decodeStage.itemTimeout(o.decodeTimeout());
     }
     dev.kopi.core.RunStats stats;
     try (journal;
         npy;
         SourceList.SourceIterator all = sources.iterator();
+        Pool readers = Pool.cpu(readAhead);
         Pool pool = Pool.cpu(o.workers());
         MapRun<SourceItem, ItemOutcome> run =
-            pool.map(sized(notDone(all, table), rows - resumed), processor::process, mapOptions)) {
+            Pipeline.<SourceItem>start()
+                .then(READ_STAGE, readers, processor::read, readStage)
+                .then(DECODE_STAGE, pool, processor::decode, decodeStage)
+                .maxInFlight(MAX_IN_FLIGHT)
+                .listener(listener)
+                .run(sized(notDone(all, table), rows - resumed))) {
       for (Result<SourceItem, ItemOutcome> r : run) {
         ItemOutcome outcome = r.isOk() ? r.value() : failed(r);
         byte[] px = outcome.pixels();

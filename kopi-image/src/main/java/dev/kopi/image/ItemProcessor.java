@@ -7,15 +7,30 @@ import dev.kopi.image.resize.Filter;
 import dev.kopi.image.resize.Reduce;
 import dev.kopi.image.resize.Resampler;
 import dev.kopi.image.source.SourceItem;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The work for one item, on a worker thread: read, decode (and convert to RGB, and orient),
- * composite onto the background if asked, resize into the output frame. A pure function of the
- * file's bytes and the options; never throws for a bad item: the failure is the outcome.
+ * The work for one item, in two steps: {@link #read} the file (on an I/O thread, ahead of the
+ * workers), then {@link #decode} (and convert to RGB, and orient), composite onto the background if
+ * asked, and resize into the output frame (on a worker thread). Decoding is a pure function of the
+ * file's bytes and the options. Neither step throws for a bad item: the failure is the outcome.
  */
 final class ItemProcessor {
   /** No image worth decoding is larger than this; bigger files are refused before reading. */
   static final long MAX_FILE_BYTES = 1L << 30;
+
+  /**
+   * The largest file {@link #read} reads ahead; a bigger one is read by the worker that decodes it,
+   * so that files waiting to be decoded hold at most this many bytes each.
+   */
+  static final long READ_AHEAD_MAX_BYTES = 8L << 20;
+
+  /**
+   * An item after {@link #read}: its bytes, or the failure that ends it, or neither when the file
+   * is too big to read ahead.
+   */
+  @SuppressWarnings("ArrayRecordComponent")
+  record Read(SourceItem item, byte @Nullable [] bytes, @Nullable ItemException failure) {}
 
   private final ImageJobOptions options;
   private final ImageDecoder decoder;
@@ -75,15 +90,41 @@ final class ItemProcessor {
     return (int) Math.max(1, Math.min(fx, fy));
   }
 
-  ItemOutcome process(SourceItem item) {
+  /** Reads the item's file if it is at most {@link #READ_AHEAD_MAX_BYTES}; never throws. */
+  Read read(SourceItem item) {
+    long t0 = System.nanoTime();
+    try {
+      return new Read(
+          item,
+          ImageFiles.readIfAtMost(
+              item.path(), options.followSymlinks(), MAX_FILE_BYTES, READ_AHEAD_MAX_BYTES),
+          null);
+    } catch (ItemException e) {
+      return new Read(item, null, e);
+    } finally {
+      times.read.add(System.nanoTime() - t0);
+    }
+  }
+
+  /** Decodes and resizes what {@link #read} returned, reading the file first if it did not. */
+  ItemOutcome decode(Read read) {
+    SourceItem item = read.item();
     int w = 0;
     int h = 0;
     String mode = "";
     try {
-      long t0 = System.nanoTime();
-      byte[] bytes = ImageFiles.read(item.path(), options.followSymlinks(), MAX_FILE_BYTES);
+      ItemException failure = read.failure();
+      if (failure != null) {
+        throw failure;
+      }
+      byte[] bytes = read.bytes();
       long t1 = System.nanoTime();
-      times.read.add(t1 - t0);
+      if (bytes == null) {
+        bytes = ImageFiles.read(item.path(), options.followSymlinks(), MAX_FILE_BYTES);
+        long t = System.nanoTime();
+        times.read.add(t - t1);
+        t1 = t;
+      }
       ImageDecoder.Decoded d = decoder.decode(bytes, options.background() != null, reduction);
       long t2 = System.nanoTime();
       times.decode.add(t2 - t1);

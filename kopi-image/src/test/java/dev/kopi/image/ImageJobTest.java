@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kopi.core.RunListener;
+import dev.kopi.core.RunStats;
 import dev.kopi.image.sample.SampleCorpus;
 import dev.kopi.image.testing.ReferencePython;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +88,45 @@ class ImageJobTest {
             dir.resolve("train.index.csv").toString());
     assertThat(py.lines())
         .containsExactly("uint8 (" + entries.size() + ", 24, 32, 3)", "True True");
+  }
+
+  @Test
+  void filesTooBigToReadAheadAreReadByTheirWorkerAndTheStagesAreReported() throws Exception {
+    // A 1800 x 1600 BMP is 8.6 MB, over the read-ahead's limit; the small one is read ahead.
+    Path in = dir.resolve("in");
+    Files.createDirectories(in);
+    int[] rgb = {10, 200, 30};
+    for (String name : new String[] {"big.bmp", "small.bmp"}) {
+      int w = name.equals("big.bmp") ? 1800 : 40;
+      BufferedImage img = new BufferedImage(w, 1600 * w / 1800, BufferedImage.TYPE_3BYTE_BGR);
+      Graphics2D g = img.createGraphics();
+      g.setColor(new Color(rgb[0], rgb[1], rgb[2]));
+      g.fillRect(0, 0, img.getWidth(), img.getHeight());
+      g.dispose();
+      ImageIO.write(img, "bmp", in.resolve(name).toFile());
+    }
+    assertThat(Files.size(in.resolve("big.bmp"))).isGreaterThan(ItemProcessor.READ_AHEAD_MAX_BYTES);
+    assertThat(Files.size(in.resolve("small.bmp"))).isLessThan(ItemProcessor.READ_AHEAD_MAX_BYTES);
+
+    Path out = dir.resolve("big.npy");
+    ImageJobReport report =
+        ImageJob.run(
+            ImageJobOptions.builder(in, out).size(8, 8).workers(2).build(), RunListener.NONE);
+
+    assertThat(report.counts()).containsEntry(ItemStatus.OK, 2L);
+    byte[] npy = Files.readAllBytes(out);
+    int rows = 2 * 8 * 8;
+    for (int i = 0; i < rows; i++) {
+      int p = npy.length - 3 * rows + 3 * i;
+      assertThat(new int[] {npy[p] & 0xff, npy[p + 1] & 0xff, npy[p + 2] & 0xff})
+          .as("pixel %d", i)
+          .containsExactly(rgb);
+    }
+    assertThat(report.stats().stages())
+        .extracting(RunStats.StageStats::name)
+        .containsExactly(ImageJob.READ_STAGE, ImageJob.DECODE_STAGE);
+    assertThat(report.workerEfficiency()).isGreaterThan(0).isLessThanOrEqualTo(1.0);
+    assertThat(report.breakdown().readNanos()).isPositive();
   }
 
   @Test

@@ -332,7 +332,7 @@ public final class ImagesCommand implements Callable<Integer> {
         s.cpuNanos() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", s.cpuNanos() / 1e9),
         o.workers(),
         o.workers() == 1 ? "" : "s",
-        s.efficiency() * 100);
+        r.workerEfficiency() * 100);
     ImageJobReport.Breakdown b = r.breakdown();
     double total = b.readNanos() + b.decodeNanos() + b.resizeNanos() + b.writeNanos();
     if (total > 0) {

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an input file's bytes after checking what it is, without ever opening a special file: a
@@ -28,6 +29,22 @@ public final class ImageFiles {
    *     io_error}
    */
   public static byte[] read(Path path, boolean followSymlinks, long maxBytes) throws ItemException {
+    byte[] bytes = readIfAtMost(path, followSymlinks, maxBytes, maxBytes);
+    if (bytes == null) {
+      throw new IllegalStateException("a file within maxBytes was not read");
+    }
+    return bytes;
+  }
+
+  /**
+   * The file's bytes, or {@code null} if it is larger than {@code readLimit}: the same checks and
+   * failures as {@link #read}, for a reader that only takes files up to a size (a read-ahead that
+   * must keep its memory bounded) and leaves bigger ones to be read when they are needed.
+   *
+   * @param readLimit files larger than this, and within {@code maxBytes}, are checked but not read
+   */
+  public static byte @Nullable [] readIfAtMost(
+      Path path, boolean followSymlinks, long maxBytes, long readLimit) throws ItemException {
     BasicFileAttributes attrs;
     try {
       attrs =
@@ -64,6 +81,9 @@ public final class ImageFiles {
               "the file is %d bytes, over the %d-byte limit for one image",
               size,
               maxBytes));
+    }
+    if (size > readLimit) {
+      return null;
     }
     try {
       return Files.readAllBytes(path);
