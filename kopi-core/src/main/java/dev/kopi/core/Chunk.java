@@ -134,7 +134,7 @@ final class Chunk extends Task {
     i[p] = input;
   }
 
-  /** Drops item p's input once it is no longer needed (it has been handed on). */
+  /** Drops item p's input once it is no longer needed (it ended OK, or it has been handed on). */
   void clearInput(int p) {
     @Nullable Object[] i = in;
     if (i != null) {
@@ -313,6 +313,11 @@ final class Chunk extends Task {
   private void record(int p, @Nullable Object value, @Nullable Throwable error) {
     if (error == null) {
       out[p] = value;
+      // An item that ended OK never runs again, so its input can go now rather than when the
+      // chunk is handed on: a last stage's finished chunks may wait in the ordered sink behind a
+      // slow item, and holding every input there (a file's bytes, a decoded image) would make
+      // memory grow with the run's window instead of the stage's.
+      clearInput(p);
     } else {
       setStatus(p, FAILED);
       setError(p, error);

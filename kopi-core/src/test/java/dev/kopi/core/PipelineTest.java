@@ -3,8 +3,13 @@ package dev.kopi.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -176,6 +181,70 @@ class PipelineTest {
     // Items the fast stage produced that the slow one had not yet started: at most the fast
     // stage's own bound plus what the slow stage holds.
     assertThat(maxGap.get()).isLessThanOrEqualTo(stageBound + 4);
+  }
+
+  /**
+   * The last stage's finished items wait in the ordered sink behind a slow first item; their inputs
+   * (here the first stage's big outputs) must not wait with them, or memory grows with the
+   * pipeline's window (256 files' bytes in the image job) instead of a stage's bound.
+   */
+  @Test
+  void finishedItemsWaitingInOrderDoNotHoldTheirInputs() throws Exception {
+    int n = 12;
+    List<WeakReference<byte[]>> inputs = new CopyOnWriteArrayList<>();
+    CountDownLatch firstMayFinish = new CountDownLatch(1);
+    AtomicInteger finished = new AtomicInteger();
+    try (Pool pool = Pool.cpu(2)) {
+      Pipeline<Integer, Integer> p =
+          Pipeline.<Integer>start()
+              .then(
+                  "big",
+                  pool,
+                  x -> {
+                    byte[] big = new byte[1 << 20];
+                    big[0] = (byte) (int) x;
+                    if (x > 0) {
+                      inputs.add(new WeakReference<>(big));
+                    }
+                    return big;
+                  },
+                  StageOptions.defaults().chunkSize(1))
+              .then(
+                  "small",
+                  pool,
+                  (byte[] big) -> {
+                    if (big[0] == 0) {
+                      firstMayFinish.await();
+                    }
+                    finished.incrementAndGet();
+                    return (int) big[0];
+                  },
+                  StageOptions.defaults().chunkSize(1));
+      try (MapRun<Integer, Integer> run = p.run(IntStream.range(0, n).boxed().toList())) {
+        // The consumer drives the run; it waits for the first item while the others finish.
+        CompletableFuture<List<Integer>> values =
+            CompletableFuture.supplyAsync(() -> run.values().toList());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (finished.get() < n - 1 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(finished.get()).as("items behind the blocked first one").isEqualTo(n - 1);
+        assertThat(inputs).hasSize(n - 1);
+        boolean allCleared = false;
+        for (int i = 0; i < 50 && !allCleared; i++) {
+          System.gc();
+          allCleared = inputs.stream().allMatch(r -> r.get() == null);
+          if (!allCleared) {
+            Thread.sleep(10);
+          }
+        }
+        long held = inputs.stream().filter(r -> r.get() != null).count();
+        assertThat(held).as("finished items' inputs still reachable").isZero();
+        firstMayFinish.countDown();
+        assertThat(values.get(10, TimeUnit.SECONDS))
+            .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
+      }
+    }
   }
 
   @Test
