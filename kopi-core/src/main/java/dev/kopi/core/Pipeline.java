@@ -33,9 +33,11 @@ import org.jspecify.annotations.Nullable;
  * stage ({@link ItemContext}); a stage's {@link StageOptions#maxInFlight} bounds the items in that
  * stage including those finished and waiting for the next one (backpressure: a slow stage makes the
  * ones before it wait), and the pipeline's own {@link #maxInFlight(int)} bounds the whole (and,
- * when ordered, the reorder buffer). An item that finally fails in a stage leaves the pipeline
- * there (as a failed result under skip, or failing the run under fail-fast) and does not reach
- * later stages. The run behaves in every other way like a {@link Pool#map} run: see {@link MapRun}.
+ * when ordered, the reorder buffer, whose items hold only their outputs and original inputs: an
+ * item's input to a stage is released as soon as the item ends OK there). An item that finally
+ * fails in a stage leaves the pipeline there (as a failed result under skip, or failing the run
+ * under fail-fast) and does not reach later stages. The run behaves in every other way like a
+ * {@link Pool#map} run: see {@link MapRun}.
  *
  * <p>Immutable: every method returns a new pipeline, so a pipeline can be built once and run many
  * times.
