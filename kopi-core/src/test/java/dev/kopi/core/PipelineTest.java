@@ -224,23 +224,26 @@ class PipelineTest {
         // The consumer drives the run; it waits for the first item while the others finish.
         CompletableFuture<List<Integer>> values =
             CompletableFuture.supplyAsync(() -> run.values().toList());
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (finished.get() < n - 1 && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
-        assertThat(finished.get()).as("items behind the blocked first one").isEqualTo(n - 1);
-        assertThat(inputs).hasSize(n - 1);
-        boolean allCleared = false;
-        for (int i = 0; i < 50 && !allCleared; i++) {
-          System.gc();
-          allCleared = inputs.stream().allMatch(r -> r.get() == null);
-          if (!allCleared) {
-            Thread.sleep(10);
+        try {
+          long deadline = System.nanoTime() + 10_000_000_000L;
+          while (finished.get() < n - 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
           }
+          assertThat(finished.get()).as("items behind the blocked first one").isEqualTo(n - 1);
+          assertThat(inputs).hasSize(n - 1);
+          boolean allCleared = false;
+          for (int i = 0; i < 50 && !allCleared; i++) {
+            System.gc();
+            allCleared = inputs.stream().allMatch(r -> r.get() == null);
+            if (!allCleared) {
+              Thread.sleep(10);
+            }
+          }
+          long held = inputs.stream().filter(r -> r.get() != null).count();
+          assertThat(held).as("finished items' inputs still reachable").isZero();
+        } finally {
+          firstMayFinish.countDown(); // so that a failed assertion does not leave a worker blocked
         }
-        long held = inputs.stream().filter(r -> r.get() != null).count();
-        assertThat(held).as("finished items' inputs still reachable").isZero();
-        firstMayFinish.countDown();
         assertThat(values.get(10, TimeUnit.SECONDS))
             .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
       }

@@ -282,7 +282,7 @@ public final class Reduce {
       int[] s = sums;
       if (channels == 1) {
         for (int ox = 0, x = 0; ox < outWidth; ox++, x += factorX) {
-          int end = Math.min(x + factorX, width);
+          int end = x + Math.min(factorX, width - x);
           int s0 = 0;
           for (int p = x; p < end; p++) {
             s0 += col[p];
@@ -291,7 +291,7 @@ public final class Reduce {
         }
       } else {
         for (int ox = 0, x = 0, o = 0; ox < outWidth; ox++, x += factorX, o += 3) {
-          int end = 3 * Math.min(x + factorX, width);
+          int end = 3 * (x + Math.min(factorX, width - x));
           int s0 = 0;
           int s1 = 0;
           int s2 = 0;
