@@ -62,6 +62,13 @@ measure() { # name, command...
   rm -f "$out/$name.npy" "$out/$name.index.csv"
   echo "bench: $name (round $round of $rounds) ..." >&2
   /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$log" 2>&1 || { echo "bench: $name failed, see $log" >&2; return 0; }
+  # The launcher rebuilds when a source is newer than its jar: a source edited during the
+  # benchmark would put a build inside this timed run.
+  if grep -q '^kopi: \(building\|preparing a start-up cache\)' "$log"; then
+    echo "bench: $name rebuilt kopi inside its timed run (a source changed during the benchmark);" \
+      "its time is void: rerun without editing sources" >&2
+    exit 1
+  fi
   read -r secs rss < "$out/$name.time"
   echo "$name $secs $rss" >> "$results"
 }
