@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param counts items per status, this run and any resumed ones together
  * @param resumedRows items already finished by an earlier, interrupted run and not redone
  * @param stats the engine's statistics for the items processed in this run: a pipeline of the
- *     stages {@link ImageJob#READ_STAGE} (I/O threads) and {@link ImageJob#DECODE_STAGE} (workers)
- * @param breakdown where the time went: reading on the I/O threads (or on a worker, for files too
- *     big to read ahead), the rest on the workers
+ *     stages {@link ImageJob#READ_STAGE} (reader threads) and {@link ImageJob#DECODE_STAGE}
+ *     (workers)
+ * @param breakdown where the time went: reading on the reader threads (or on a worker, for files
+ *     too big to read ahead), the rest on the workers
  * @param decoders images decoded per decoder ({@code kopi-jpeg}, {@code kopi-png}, {@code
  *     kopi-gif}, {@code kopi-bmp}, {@code kopi-tiff}, {@code imageio}) in this run
  * @param aborted why the job stopped early (too many failures), or {@code null} if it completed
@@ -43,7 +44,7 @@ public record ImageJobReport(
 
   /**
    * The share of the workers' time spent decoding and resizing: the decode stage's busy time over
-   * the wall time times the workers (the read stage's I/O threads are not workers); 0 if nothing
+   * the wall time times the workers (the read stage's reader threads are not workers); 0 if nothing
    * ran.
    */
   public double workerEfficiency() {

@@ -10,7 +10,7 @@ import dev.kopi.image.source.SourceItem;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The work for one item, in two steps: {@link #read} the file (on an I/O thread, ahead of the
+ * The work for one item, in two steps: {@link #read} the file (on a reader thread, ahead of the
  * workers), then {@link #decode} (and convert to RGB, and orient), composite onto the background if
  * asked, and resize into the output frame (on a worker thread). Decoding is a pure function of the
  * file's bytes and the options. Neither step throws for a bad item: the failure is the outcome.

@@ -5,7 +5,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Where the job's time goes, summed over workers: read, decode, convert, resize, write. */
+/**
+ * Where the job's time goes, summed over the threads that spend it: read (reader threads, or a
+ * worker for a file too big to read ahead), decode, convert and resize (workers), write (the
+ * consumer).
+ */
 final class StageTimes {
   final LongAdder read = new LongAdder();
   final LongAdder decode = new LongAdder();
